@@ -1,0 +1,105 @@
+/**
+ * Builds and starts everything: configuration, storage, authorization, the Confluence client, dialogs, the bot,
+ * the HTTP routes and, when no Atlassian app is configured, the built-in Confluence sandbox.
+ * index.ts calls this; the end-to-end tests call it too, so they exercise exactly what `npm start` runs.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import restify from 'restify';
+import { ConversationState, UserState } from 'botbuilder';
+import { ConfluenceBot } from './bots/confluenceBot.js';
+import { createAdapter } from './bots/adapter.js';
+import { createSignInResumer } from './bots/signInResumer.js';
+import { ConfluenceAccess } from './dialogs/confluenceAccess.js';
+import { CreateContentDialog } from './dialogs/createContentDialog.js';
+import { MainDialog } from './dialogs/mainDialog.js';
+import { AuthService } from './services/auth/authService.js';
+import { Config, loadConfig, SANDBOX_CLIENT_ID } from './services/config/config.js';
+import { ConfluenceClient } from './services/confluence/client.js';
+import { createLogger, Logger } from './services/logging/logger.js';
+import { FileStateStorage } from './services/storage/fileStateStorage.js';
+import { createSandbox, Sandbox } from './sandbox/index.js';
+import { mountOAuthRoutes } from './web/oauthRoutes.js';
+
+export interface RunningApp {
+  config: Config;
+  url: string;
+  auth: AuthService;
+  sandbox?: Sandbox;
+  close(): Promise<void>;
+}
+
+/** The sandbox's app registry: the system app, and every custom profile registered with the admin CLI. */
+export function sandboxClientResolver(auth: AuthService, systemSecret: string): (clientId: string) => Promise<string | undefined> {
+  return async (clientId) => {
+    if (clientId === SANDBOX_CLIENT_ID) return systemSecret;
+    const profile = (await auth.profiles.list()).find((candidate) => candidate.clientId === clientId);
+    return profile ? (await auth.profiles.get(profile.name))?.clientSecret : undefined;
+  };
+}
+
+export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningApp> {
+  const config = loadConfig(env);
+  const log = logger ?? createLogger(config.logLevel);
+
+  const auth = await AuthService.open({ config, logger: log, onAdminAttention: (message) => log.warn(message) });
+  const storage = new FileStateStorage(path.join(config.dataDir, 'state'));
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+
+  const access = new ConfluenceAccess(auth, new ConfluenceClient({ logger: log }));
+  const mainDialog = new MainDialog(new CreateContentDialog(access, log));
+  const bot = new ConfluenceBot(conversationState, userState, mainDialog, auth);
+  const adapter = createAdapter(config, log);
+
+  const server = restify.createServer({ name: 'confluence-assistant' });
+  server.use(restify.plugins.queryParser());
+  server.use(restify.plugins.bodyParser({ mapParams: false }));
+
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+  server.get('/healthz', async (_req, res) => {
+    res.json(200, { status: 'ok', sandbox: config.sandbox });
+  });
+  const resume = createSignInResumer(adapter, config.microsoft?.appId ?? '', (context) => bot.run(context), log);
+  mountOAuthRoutes(server, auth, resume, log);
+
+  let sandbox: Sandbox | undefined;
+  if (config.sandbox) {
+    // The sandbox plays Atlassian's developer console too: it knows the system app (a secret made fresh each
+    // start) and every custom profile registered with the admin CLI.
+    const systemSecret = randomBytes(24).toString('base64url');
+    auth.setSystemClientSecret(systemSecret);
+    sandbox = await createSandbox({
+      dataDir: config.dataDir,
+      publicUrl: config.publicUrl,
+      resolveClient: sandboxClientResolver(auth, systemSecret),
+    });
+    sandbox.mount(server);
+  }
+
+  await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
+  const address = server.address();
+  const url = `http://127.0.0.1:${address.port}`;
+  log.info('bot listening', {
+    url,
+    messagesEndpoint: `${url}/api/messages`,
+    sandbox: config.sandbox,
+    emulatorAuth: config.microsoft ? 'Bot Framework JWT enforced' : 'disabled (Emulator mode)',
+  });
+  if (config.sandbox) {
+    log.info(`Using the built-in Confluence sandbox (no ATLASSIAN_CLIENT_ID set). Browse it at ${config.publicUrl}/sandbox`);
+  }
+
+  return {
+    config,
+    url,
+    auth,
+    sandbox,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sandbox?.close();
+    },
+  };
+}

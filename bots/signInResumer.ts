@@ -1,0 +1,32 @@
+/**
+ * After the OAuth callback, resumes the conversation that asked for the sign-in: a proactive turn carrying a
+ * SIGN_IN_COMPLETED event runs through the bot like any other activity, so the waiting dialog decides what's next.
+ */
+import { ActivityTypes, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { CallbackOutcome } from '../services/auth/types.js';
+import type { Logger } from '../services/logging/logger.js';
+import { SIGN_IN_COMPLETED_EVENT, SignInCompletedValue } from '../dialogs/signInDialog.js';
+
+export function createSignInResumer(
+  adapter: CloudAdapter,
+  botAppId: string,
+  runTurn: (context: TurnContext) => Promise<void>,
+  logger: Logger,
+): (outcome: CallbackOutcome) => Promise<void> {
+  return async (outcome) => {
+    if (outcome.kind === 'preauthorized') {
+      logger.info('shared connection authorized', { profile: outcome.profileName, sites: outcome.sites.map((s) => s.name) });
+      return;
+    }
+    if (outcome.kind === 'rejected') return;
+    const value: SignInCompletedValue = {
+      outcome: outcome.kind === 'user-signed-in' ? 'signed-in' : outcome.reason === 'denied' ? 'denied' : 'failed',
+    };
+    await adapter.continueConversationAsync(botAppId, outcome.conversation as Partial<ConversationReference>, async (context) => {
+      context.activity.type = ActivityTypes.Event;
+      context.activity.name = SIGN_IN_COMPLETED_EVENT;
+      context.activity.value = value;
+      await runTurn(context);
+    });
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Runs a Confluence call as the requester: gets the connection for the active authorization, and when Confluence
+ * refuses the access token (expired early, revoked) refreshes it once and tries again before giving up.
+ */
+import type { Connection, Connector, Requester } from '../services/auth/types.js';
+import { ConfluenceError } from '../services/confluence/errors.js';
+import type { ConfluenceApi, ConfluenceTarget } from '../services/confluence/types.js';
+
+type NotConnected = Exclude<Connection, { status: 'connected' }>;
+
+/** The requester has no usable token: the dialog must send them to sign in (or tell them an admin must act). */
+export class NotConnectedError extends Error {
+  constructor(readonly connection: NotConnected) {
+    super(`Not connected to Confluence: ${connection.status}`);
+    this.name = 'NotConnectedError';
+  }
+}
+
+export class ConfluenceAccess {
+  constructor(
+    readonly connector: Connector,
+    readonly confluence: ConfluenceApi,
+  ) {}
+
+  async run<T>(requester: Requester, cloudId: string, work: (api: ConfluenceApi, target: ConfluenceTarget) => Promise<T>): Promise<T> {
+    const first = await this.connection(requester);
+    try {
+      return await work(this.confluence, { apiUrl: first.apiUrl, cloudId, accessToken: first.accessToken });
+    } catch (error) {
+      if (!(error instanceof ConfluenceError) || error.kind !== 'unauthorized') throw error;
+    }
+    const refreshed = await this.connection(requester, true);
+    try {
+      return await work(this.confluence, { apiUrl: refreshed.apiUrl, cloudId, accessToken: refreshed.accessToken });
+    } catch (error) {
+      if (error instanceof ConfluenceError && error.kind === 'unauthorized') {
+        // A token Confluence keeps refusing after a fresh refresh is useless; in user mode drop it so the
+        // next attempt asks for a new sign-in instead of failing the same way.
+        if (refreshed.mode === 'user') await this.connector.signOut(requester);
+        throw new NotConnectedError(
+          refreshed.mode === 'user'
+            ? { status: 'sign-in-required', reason: 'refresh-refused', mode: 'user', profileName: refreshed.profileName }
+            : { status: 'admin-action-required', reason: 'refresh-refused', mode: 'preauthorized', profileName: refreshed.profileName },
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async connection(requester: Requester, forceRefresh = false): Promise<Extract<Connection, { status: 'connected' }>> {
+    const connection = await this.connector.getConnection(requester, { forceRefresh });
+    if (connection.status !== 'connected') throw new NotConnectedError(connection);
+    return connection;
+  }
+}

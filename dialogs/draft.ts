@@ -1,0 +1,38 @@
+/** What the user has told the Create Content dialog so far. It lives in dialog state, so it survives restarts. */
+import type { ConfluenceSite, ContentType, Space } from '../services/confluence/types.js';
+
+export interface ContentDraft {
+  site?: ConfluenceSite;
+  space?: Space;
+  type?: ContentType;
+  title?: string;
+  /** Markdown; '' when the user skipped the body. */
+  body?: string;
+  /** The user already said "Create": after a sign-in or a retry, go straight to creating. */
+  confirmed?: boolean;
+  /** The user asked to change something: show the change menu instead of the confirmation. */
+  changeRequested?: boolean;
+}
+
+export type DraftField = 'site' | 'space' | 'type' | 'title' | 'body';
+
+/** Clears a field and whatever depends on it (a title is only known to be free in one space and type). */
+export function withoutField(draft: ContentDraft, field: DraftField): ContentDraft {
+  const next: ContentDraft = { ...draft, confirmed: false, changeRequested: false };
+  switch (field) {
+    case 'site':
+      return { ...next, site: undefined, space: undefined, title: undefined };
+    case 'space':
+      return { ...next, space: undefined, title: undefined };
+    case 'type':
+      return { ...next, type: undefined, title: undefined };
+    case 'title':
+      return { ...next, title: undefined };
+    case 'body':
+      return { ...next, body: undefined };
+  }
+}
+
+export function typeLabel(type: ContentType): string {
+  return type === 'page' ? 'page' : 'blog post';
+}

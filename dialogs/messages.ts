@@ -1,0 +1,124 @@
+/** Every sentence the bot says, in one place so a reviewer can read them together. */
+import type { ConfluenceErrorKind } from '../services/confluence/errors.js';
+import type { AuthMode, AuthType } from '../services/auth/types.js';
+import type { ContentDraft } from './draft.js';
+import { typeLabel } from './draft.js';
+
+export const MAX_TITLE_LENGTH = 255;
+
+export const examples = ['create page', 'create a blog post', 'help', 'cancel'];
+
+export function connectionLine(info: { type: AuthType; mode: AuthMode; profileName: string; sandbox: boolean }): string {
+  const where = info.sandbox
+    ? 'the built-in **Confluence sandbox** (demo data, not a real Atlassian site)'
+    : 'Atlassian Confluence Cloud';
+  const how = info.type === 'system' ? 'the system app' : `the custom profile "${info.profileName}"`;
+  const mode = info.mode === 'user' ? 'each person signs in with their own account' : 'a shared, pre-authorized connection';
+  return `I'm connected to ${where} through ${how}; ${mode}.`;
+}
+
+export const messages = {
+  welcome: (connection: string) =>
+    `Hi! I create Confluence pages and blog posts for you.\n\n${connection}\n\nTry **create page** or **create a blog post**. Type **help** at any time, or **cancel** to stop.`,
+
+  help: (step: string | undefined) =>
+    [
+      step ? `You're creating content: ${step}` : 'I can create a Confluence page or blog post for you.',
+      'Things you can say: **create page**, **create a blog post**, **cancel** (stop what we are doing), **help**.',
+    ].join('\n\n'),
+
+  didNotUnderstand: 'I did not catch that. Say **create page** or **create a blog post** to start, or **help** for more.',
+  cancelled: (what: string) => `Cancelled. ${what}`,
+  nothingToCancel: 'There is nothing to cancel. Say **create page** to start.',
+
+  signInPrompt: 'First, sign in to Confluence so I can act on your behalf. The link works once and for 10 minutes.',
+  signInButton: 'Sign in to Confluence',
+  stillWaitingForSignIn:
+    "I'm still waiting for you to sign in. Here is a fresh link; or type **cancel** to stop.",
+  signedIn: 'Thanks, you are signed in to Confluence.',
+  signInDeclined: 'Sign-in was declined in Confluence, so I cannot create content. Say **create page** to try again.',
+  signInFailed:
+    'Signing in did not complete (Atlassian did not accept the sign-in). Say **create page** to try again; if it keeps failing, ask your administrator to check the app settings.',
+  signInAgain:
+    'Your Confluence sign-in has expired or was revoked, so you need to sign in again. Your draft is kept.',
+  adminMustAuthorize:
+    'This bot uses a shared Confluence connection that has not been authorized yet. An administrator must run `npm run admin -- authorize`. Please try again later.',
+  adminMustReauthorize:
+    'The shared Confluence connection was revoked or has expired. An administrator must re-authorize it (`npm run admin -- authorize`). Your draft is kept: say **retry** once it is fixed.',
+  adminAttentionLog: 'The shared Confluence connection needs to be re-authorized: run `npm run admin -- authorize`.',
+
+  noSites: 'Your Confluence account cannot reach any Confluence site. Ask your administrator for access, then try again.',
+  chooseSite: 'Which Confluence site?',
+  chooseSpace: (shown: number, total: number) =>
+    total > shown
+      ? `Which space? Type a space key (like **DEMO**) or pick one of these ${shown} of your ${total} spaces.`
+      : 'Which space? Type a space key (like **DEMO**) or pick one.',
+  noSpaces: 'You cannot see any space on this site, so there is nowhere to create content. Ask a Confluence administrator for access.',
+  unknownSpace: (typed: string, closeMatches: string[]) =>
+    closeMatches.length > 0
+      ? `I can't find a space "${typed}" that you can see. Did you mean ${closeMatches.map((m) => `**${m}**`).join(', ')}?`
+      : `I can't find a space "${typed}" that you can see. Type a space key like **DEMO**, or pick one of the buttons.`,
+
+  chooseType: 'Should this be a page or a blog post?',
+  askTitle: (type: string) => `What is the title of the ${type}?`,
+  titleBlank: 'The title cannot be blank. What should it be?',
+  titleTooLong: (length: number) =>
+    `That title is ${length} characters long; Confluence accepts at most ${MAX_TITLE_LENGTH}. Please type a shorter one.`,
+  titleTaken: (title: string, spaceKey: string) =>
+    `A page called "${title}" already exists in ${spaceKey}. Please choose another title.`,
+  askBody: 'Now the content, in Markdown (headings, lists, **bold**, links…). Type **skip** to leave it empty.',
+
+  summary: (draft: ContentDraft) =>
+    [
+      `Ready to create this ${typeLabel(draft.type!)}:`,
+      `- **Site:** ${draft.site?.name ?? ''}`,
+      `- **Space:** ${draft.space?.name ?? ''} (${draft.space?.key ?? ''})`,
+      `- **Title:** ${draft.title ?? ''}`,
+      `- **Body:** ${draft.body ? `${draft.body.length} characters of Markdown` : '(empty)'}`,
+    ].join('\n'),
+  confirmChoices: ['Create', 'Change', 'Cancel'],
+  whatToChange: 'What would you like to change?',
+  changeChoices: ['Space', 'Type', 'Title', 'Body'],
+  creating: (type: string) => `Creating the ${type}…`,
+  created: (type: string, title: string, spaceName: string, spaceKey: string, url: string) =>
+    `Done! The ${type} **${title}** is in ${spaceName} (${spaceKey}): ${url}`,
+  draftDropped: 'Your draft was dropped; nothing was created in Confluence.',
+  retryChoices: ['Retry', 'Change', 'Cancel'],
+
+  unexpectedError:
+    'Sorry, something went wrong on my side. Your draft is kept: send your last answer again, or type **cancel** to stop.',
+};
+
+/** What happened and what to do next, for each Confluence failure at the moment of creating. */
+export function createFailure(kind: ConfluenceErrorKind, draft: ContentDraft, retryAfterSeconds?: number): string {
+  const key = draft.space?.key ?? 'that space';
+  switch (kind) {
+    case 'duplicate-title':
+      return `Confluence says "${draft.title}" already exists in ${key}. Please choose another title.`;
+    case 'not-found':
+    case 'forbidden':
+      return `Confluence did not let you create content in ${key}: the space is gone or you lack permission to add content there. Please choose another space.`;
+    case 'too-large':
+      return 'Confluence refused the content because it is larger than 5 MB. Please send a shorter body.';
+    case 'rate-limited':
+      return `Confluence is busy and asked me to slow down${retryAfterSeconds ? ` (about ${retryAfterSeconds} s)` : ''}. Your draft is kept: say **retry** in a moment.`;
+    case 'unavailable':
+      return 'Confluence is not responding right now. Your draft is kept: say **retry** in a moment, or **cancel**.';
+    case 'invalid-request':
+      return 'Confluence rejected the request as invalid. Your draft is kept: say **change** to edit it, **retry**, or **cancel**.';
+    case 'unauthorized':
+      return messages.signInAgain;
+  }
+}
+
+/** For failures while reading (spaces, title checks), where there is no draft to speak of yet. */
+export function readFailure(kind: ConfluenceErrorKind): string {
+  switch (kind) {
+    case 'rate-limited':
+      return 'Confluence is busy and asked me to slow down. Your answers so far are kept: say **retry** in a moment.';
+    case 'unavailable':
+      return 'Confluence is not responding right now. Your answers so far are kept: say **retry** in a moment, or **cancel**.';
+    default:
+      return 'Confluence refused to answer that request. Your answers so far are kept: say **retry**, or **cancel**.';
+  }
+}

@@ -1,0 +1,35 @@
+/** What every sandbox route needs, built once by createSandbox, plus the URLs browsers use for a site. */
+import type { Grants } from './grants.js';
+import type { SandboxStore, SiteRecord, SpaceRecord } from './store.js';
+
+export type ClientResolver = (clientId: string) => Promise<string | undefined> | string | undefined;
+
+export interface SandboxContext {
+  store: SandboxStore;
+  grants: Grants;
+  /** Without a trailing slash. */
+  publicUrl: string;
+  resolveClient: ClientResolver;
+  now: () => number;
+}
+
+export function findSite(context: SandboxContext, cloudId: string): SiteRecord | undefined {
+  return context.store.data.sites.find((site) => site.cloudId === cloudId);
+}
+
+/**
+ * The first site is the one `/sandbox/wiki/…` shows; any other lives under `/sandbox/site/{cloudId}`.
+ * Like `https://x.atlassian.net`, a site URL is what accessible-resources returns, and `{site}/wiki` is `_links.base`.
+ */
+export function siteUrl(context: SandboxContext, cloudId: string): string {
+  const isDefault = context.store.data.sites[0]?.cloudId === cloudId;
+  return isDefault ? `${context.publicUrl}/sandbox` : `${context.publicUrl}/sandbox/site/${encodeURIComponent(cloudId)}`;
+}
+
+export function wikiBase(context: SandboxContext, cloudId: string): string {
+  return `${siteUrl(context, cloudId)}/wiki`;
+}
+
+export function spacesOf(context: SandboxContext, cloudId: string): SpaceRecord[] {
+  return context.store.data.spaces.filter((space) => space.cloudId === cloudId);
+}

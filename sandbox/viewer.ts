@@ -1,0 +1,115 @@
+/**
+ * The wiki as people see it: `/sandbox` lists sites and spaces; `{site}/wiki/spaces/{key}` lists a space;
+ * `{site}/wiki` + a content's `_links.webui` shows it. The first site is at `/sandbox`, others at `/sandbox/site/{cloudId}`.
+ */
+import type { Request, Response, Server } from 'restify';
+import { findSite, spacesOf, wikiBase, type SandboxContext } from './context.js';
+import { CONTENT_CSP, escapeHtml, sendHtml } from './html.js';
+import { contentPage, errorPage, indexPage, spacePage, type LinkView } from './pages.js';
+import { contentWebui, spaceWebui } from './shapes.js';
+import type { ContentRecord, SiteRecord, SpaceRecord } from './store.js';
+import { pathParam, type RouteHandler } from './v2Route.js';
+
+const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+
+/**
+ * Storage format is XHTML, which an HTML parser misreads in two places: CDATA sections (code blocks) would vanish
+ * as bogus comments, and `<x/>` on a non-void element would swallow the rest. Both are rewritten; the rest is as stored.
+ */
+export function storageToHtml(storage: string): string {
+  return storage
+    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_match, text: string) => escapeHtml(text))
+    .replace(/<([a-zA-Z][\w:.-]*)(\s[^<>]*?)?\s*\/>/g, (match, name: string, attributes: string | undefined) =>
+      VOID_ELEMENTS.has(name.toLowerCase()) ? match : `<${name}${attributes ?? ''}></${name}>`,
+    );
+}
+
+function visible(content: ContentRecord): boolean {
+  return content.status === 'current' || content.status === 'archived';
+}
+
+export function mountViewerRoutes(server: Server, context: SandboxContext): void {
+  const home = `${context.publicUrl}/sandbox`;
+  const notFound = (res: Response): void =>
+    sendHtml(res, 404, errorPage(home, 'Not found', 'There is no such site, space or content in the Confluence sandbox.'));
+
+  const index: RouteHandler = async (_req, res) => {
+    const sites = context.store.data.sites.map((site) => ({
+      name: site.name,
+      spaces: spacesOf(context, site.cloudId).map((space) => ({
+        key: space.key,
+        title: space.name,
+        description: space.description,
+        readOnly: !space.canCreate,
+        href: `${wikiBase(context, site.cloudId)}${spaceWebui(space)}`,
+      })),
+    }));
+    sendHtml(res, 200, indexPage(home, sites));
+  };
+
+  /** The default site for `/sandbox/wiki/…`, the named one for `/sandbox/site/{cloudId}/wiki/…`. */
+  const siteOf = (req: Request): SiteRecord | undefined => {
+    const cloudId = pathParam(req, 'cloudId');
+    return cloudId === '' ? context.store.data.sites[0] : findSite(context, cloudId);
+  };
+  const spaceOf = (req: Request, site: SiteRecord): SpaceRecord | undefined =>
+    spacesOf(context, site.cloudId).find((space) => space.key === pathParam(req, 'key'));
+
+  const space: RouteHandler = async (req, res) => {
+    const site = siteOf(req);
+    const found = site && spaceOf(req, site);
+    if (site === undefined || found === undefined) return notFound(res);
+    const base = wikiBase(context, site.cloudId);
+    const links = (type: ContentRecord['type']): LinkView[] =>
+      context.store.data.contents
+        .filter((content) => content.spaceId === found.id && content.type === type && visible(content))
+        .map((content) => ({ title: content.title, href: `${base}${contentWebui(found, content)}` }));
+    sendHtml(
+      res,
+      200,
+      spacePage({
+        homeHref: home,
+        siteName: site.name,
+        key: found.key,
+        name: found.name,
+        description: found.description,
+        pages: links('page'),
+        blogposts: links('blogpost'),
+      }),
+    );
+  };
+
+  const content = (type: ContentRecord['type']): RouteHandler => async (req, res) => {
+    const site = siteOf(req);
+    const found = site && spaceOf(req, site);
+    const item = context.store.data.contents.find(
+      (candidate) => candidate.id === pathParam(req, 'id') && candidate.type === type && candidate.spaceId === found?.id && visible(candidate),
+    );
+    if (site === undefined || found === undefined || item === undefined) return notFound(res);
+    sendHtml(
+      res,
+      200,
+      contentPage({
+        homeHref: home,
+        spaceHref: `${wikiBase(context, site.cloudId)}${spaceWebui(found)}`,
+        spaceName: found.name,
+        kind: type === 'page' ? 'Page' : 'Blog post',
+        title: item.title,
+        createdAt: item.createdAt,
+        authorName: context.store.data.user.displayName,
+        storageHtml: storageToHtml(item.body),
+      }),
+      CONTENT_CSP,
+    );
+  };
+
+  for (const path of ['/sandbox', '/sandbox/wiki', '/sandbox/site/:cloudId', '/sandbox/site/:cloudId/wiki']) {
+    server.get(path, index);
+  }
+  for (const site of ['/sandbox/wiki', '/sandbox/site/:cloudId/wiki']) {
+    server.get(`${site}/spaces/:key`, space);
+    server.get(`${site}/spaces/:key/pages/:id`, content('page'));
+    server.get(`${site}/spaces/:key/pages/:id/:slug`, content('page'));
+    server.get(`${site}/spaces/:key/blog/:year/:month/:day/:id/:slug`, content('blogpost'));
+  }
+}

@@ -1,0 +1,371 @@
+/**
+ * Authorization as the dialogs see it (`Connector`), plus the two OAuth routes' logic (`beginAuthorization`
+ * for /oauth/start, `completeAuthorization` for /oauth/callback) and what the admin CLI needs.
+ *
+ * Settings, profiles and tokens are read from the database on every call, so the admin CLI's changes apply to
+ * the running bot without a restart. Refreshes are single-flight per stored token: Atlassian rotates refresh
+ * tokens, and two refreshes racing on one token could invalidate the whole token family.
+ */
+import type { AxiosInstance } from 'axios';
+import type { Config } from '../config/config.js';
+import type { ConfluenceSite } from '../confluence/types.js';
+import { resolveEncryptionKey } from '../crypto/encryptionKey.js';
+import { SecretBox } from '../crypto/secretBox.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import { BotDatabase } from '../storage/database.js';
+import { OAuthClient, OAuthError, RefreshRefusedError } from './oauthClient.js';
+import { ProfileStore, SYSTEM_PROFILE_NAME, customProfile, systemProfile } from './profiles.js';
+import { SettingsStore, type AuthSettings } from './settings.js';
+import { SignInRequestStore, type PendingSignIn } from './signInRequests.js';
+import { SHARED_TOKEN_OWNER, TokenStore, requesterKey, type OwnedTokenSet } from './tokenStore.js';
+import type {
+  AuthMode,
+  AuthType,
+  CallbackOutcome,
+  Connection,
+  Connector,
+  OAuthProfile,
+  Requester,
+  SignInLink,
+  SignInRequest,
+} from './types.js';
+
+/** Refresh a little before expiry so a token does not run out between here and Confluence. */
+const REFRESH_MARGIN_MS = 60 * 1000;
+
+export interface AuthServiceOptions {
+  config: Config;
+  database: BotDatabase;
+  secretBox: SecretBox;
+  http?: AxiosInstance;
+  /** The system app's client secret when it is not in Config (the sandbox registers its client at start-up). */
+  systemClientSecret?: string;
+  logger?: Logger;
+  now?: () => number;
+  /** Called when only an administrator can fix things (the shared token was refused); never given a secret. */
+  onAdminAttention?: (message: string) => void;
+}
+
+/** Thrown when settings name a profile that does not exist, or the system app has no client secret. */
+export class AuthConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthConfigurationError';
+  }
+}
+
+export interface AuthStatus {
+  type: AuthType;
+  mode: AuthMode;
+  profileName: string;
+  sandbox: boolean;
+  sharedToken: { stored: false } | { stored: true; sites: ConfluenceSite[]; expiresAt: Date; refreshable: boolean };
+  /** Users with a stored token for the active profile. */
+  userTokens: number;
+}
+
+type RefreshResult = { kind: 'refreshed'; token: OwnedTokenSet } | { kind: 'refused' } | { kind: 'gone' };
+
+export class AuthService implements Connector {
+  readonly profiles: ProfileStore;
+  readonly settings: SettingsStore;
+  readonly tokens: TokenStore;
+  readonly signIns: SignInRequestStore;
+
+  private readonly config: Config;
+  private readonly oauth: OAuthClient;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly onAdminAttention: (message: string) => void;
+  private systemClientSecret: string | undefined;
+  private readonly refreshesInFlight = new Map<string, Promise<RefreshResult>>();
+
+  constructor(options: AuthServiceOptions) {
+    this.config = options.config;
+    this.oauth = new OAuthClient(options.http);
+    this.logger = (options.logger ?? silentLogger).child({ component: 'auth' });
+    this.now = options.now ?? Date.now;
+    this.onAdminAttention = options.onAdminAttention ?? (() => undefined);
+    this.systemClientSecret = options.systemClientSecret;
+    this.profiles = new ProfileStore(options.database, options.secretBox);
+    this.settings = new SettingsStore(options.database);
+    this.tokens = new TokenStore(options.database, options.secretBox);
+    this.signIns = new SignInRequestStore(options.database, this.now);
+  }
+
+  /** Opens the database in `config.dataDir` with the configured (or, in the sandbox, generated) encryption key. */
+  static async open(options: Omit<AuthServiceOptions, 'database' | 'secretBox'>): Promise<AuthService> {
+    const { config } = options;
+    const key = resolveEncryptionKey({ keyHex: config.encryptionKeyHex, dataDir: config.dataDir, sandbox: config.sandbox });
+    const database = await BotDatabase.open(config.dataDir);
+    return new AuthService({ ...options, database, secretBox: new SecretBox(key) });
+  }
+
+  /** For the sandbox, whose client is registered after the service may have been built. */
+  setSystemClientSecret(secret: string): void {
+    this.systemClientSecret = secret;
+  }
+
+  async getConnection(requester: Requester, options: { forceRefresh?: boolean } = {}): Promise<Connection> {
+    const settings = await this.settings.get();
+    const profile = await this.resolveProfile(settings.profileName);
+    const owner = settings.mode === 'user' ? requesterKey(requester) : SHARED_TOKEN_OWNER;
+
+    let token = await this.tokens.get(profile.name, owner);
+    if (token === undefined) return this.notConnected(settings, 'no-token');
+
+    if (options.forceRefresh === true || token.expiresAt - this.now() <= REFRESH_MARGIN_MS) {
+      const result = await this.refreshOnce(profile, token);
+      if (result.kind === 'gone') return this.notConnected(settings, 'no-token');
+      if (result.kind === 'refused') return this.notConnected(settings, 'refresh-refused');
+      token = result.token;
+    }
+    return {
+      status: 'connected',
+      accessToken: token.accessToken,
+      apiUrl: profile.apiUrl,
+      sites: token.sites,
+      type: settings.type,
+      mode: settings.mode,
+      profileName: profile.name,
+    };
+  }
+
+  async startSignIn(request: SignInRequest): Promise<SignInLink> {
+    const settings = await this.settings.get();
+    if (settings.mode !== 'user') {
+      throw new AuthConfigurationError('Sign-in links are for user mode; in pre-authorized mode an administrator authorizes.');
+    }
+    await this.resolveProfile(settings.profileName);
+    return this.createLink({
+      kind: 'user',
+      profileName: settings.profileName,
+      requester: { channelId: request.requester.channelId, userId: request.requester.userId },
+      conversation: request.conversation,
+    });
+  }
+
+  /** For the admin CLI: a link that pre-authorizes the active profile's shared connection. */
+  async createPreauthorizationLink(): Promise<SignInLink> {
+    const settings = await this.settings.get();
+    if (settings.mode !== 'preauthorized') {
+      throw new AuthConfigurationError(
+        `The active mode is "${settings.mode}"; pre-authorization needs: use ${settings.profileName} --mode preauthorized`,
+      );
+    }
+    await this.resolveProfile(settings.profileName);
+    return this.createLink({ kind: 'preauthorize', profileName: settings.profileName });
+  }
+
+  /** `GET /oauth/start?id=`: the provider's authorize URL with a fresh state, or undefined for an unknown/expired id. */
+  async beginAuthorization(linkId: string): Promise<string | undefined> {
+    if (linkId === '') return undefined;
+    const issued = await this.signIns.issueState(linkId);
+    if (issued === undefined) return undefined;
+    const profile = await this.findProfile(issued.request.profileName);
+    if (profile === undefined) return undefined;
+    return authorizeUrl(profile, this.config.redirectUri, issued.state);
+  }
+
+  /** `GET /oauth/callback`: checks the state, exchanges the code and stores the token for whom the state was issued. */
+  async completeAuthorization(query: { code?: string; state?: string; error?: string }): Promise<CallbackOutcome> {
+    if (query.state === undefined || query.state === '') return { kind: 'rejected', reason: 'missing-state' };
+    const pending = await this.signIns.consume(query.state);
+    if (pending === undefined) return { kind: 'rejected', reason: 'unknown-or-expired-state' };
+
+    if (query.error !== undefined && query.error !== '') {
+      this.logger.info('authorization declined at the provider', { kind: pending.kind, profileName: pending.profileName, providerError: query.error });
+      return failed(pending, 'denied');
+    }
+    try {
+      if (query.code === undefined || query.code === '') throw new AuthConfigurationError('The callback carried no code.');
+      const profile = await this.findProfile(pending.profileName);
+      if (profile === undefined) throw new AuthConfigurationError(`Profile "${pending.profileName}" no longer exists.`);
+      const granted = await this.oauth.exchangeCode(this.usable(profile), query.code, this.config.redirectUri);
+      const sites = await this.oauth.accessibleResources(profile.apiUrl, granted.accessToken);
+      const owner = pending.kind === 'user' && pending.requester ? requesterKey(pending.requester) : SHARED_TOKEN_OWNER;
+      const at = this.now();
+      await this.tokens.save(
+        profile.name,
+        owner,
+        {
+          accessToken: granted.accessToken,
+          refreshToken: granted.refreshToken,
+          expiresAt: at + granted.expiresInSeconds * 1000,
+          scope: granted.scope,
+          sites,
+        },
+        at,
+      );
+      this.logger.info('authorization completed', { kind: pending.kind, profileName: profile.name, siteCount: sites.length });
+      if (pending.kind === 'user' && pending.requester) {
+        return { kind: 'user-signed-in', requester: pending.requester, conversation: pending.conversation, sites };
+      }
+      return { kind: 'preauthorized', profileName: profile.name, sites };
+    } catch (error) {
+      if (!(error instanceof OAuthError || error instanceof AuthConfigurationError)) throw error;
+      this.logger.warn('authorization could not be completed', { kind: pending.kind, profileName: pending.profileName, error });
+      return failed(pending, 'exchange-failed');
+    }
+  }
+
+  async signOut(requester: Requester): Promise<boolean> {
+    const settings = await this.settings.get();
+    return this.tokens.delete(settings.profileName, requesterKey(requester));
+  }
+
+  async describe(): Promise<{ type: AuthType; mode: AuthMode; profileName: string; sandbox: boolean }> {
+    const settings = await this.settings.get();
+    return { type: settings.type, mode: settings.mode, profileName: settings.profileName, sandbox: this.config.sandbox };
+  }
+
+  async status(): Promise<AuthStatus> {
+    const settings = await this.settings.get();
+    const shared = await this.tokens.summary(settings.profileName, SHARED_TOKEN_OWNER);
+    return {
+      type: settings.type,
+      mode: settings.mode,
+      profileName: settings.profileName,
+      sandbox: this.config.sandbox,
+      sharedToken:
+        shared === undefined
+          ? { stored: false }
+          : { stored: true, sites: shared.sites, expiresAt: shared.expiresAt, refreshable: shared.refreshable },
+      userTokens: await this.tokens.countForProfile(settings.profileName, SHARED_TOKEN_OWNER),
+    };
+  }
+
+  private async createLink(request: Omit<PendingSignIn, 'createdAt' | 'expiresAt'>): Promise<SignInLink> {
+    const { id, expiresAt } = await this.signIns.create(request);
+    return { url: `${this.config.publicUrl}/oauth/start?id=${encodeURIComponent(id)}`, expiresAt: new Date(expiresAt) };
+  }
+
+  /** Every concurrent caller for one stored token awaits the same refresh. */
+  private refreshOnce(profile: OAuthProfile, token: OwnedTokenSet): Promise<RefreshResult> {
+    const key = `${token.profileName}\u0000${token.owner}`;
+    const inFlight = this.refreshesInFlight.get(key);
+    if (inFlight !== undefined) return inFlight;
+    const refresh = this.refresh(profile, token).finally(() => this.refreshesInFlight.delete(key));
+    this.refreshesInFlight.set(key, refresh);
+    return refresh;
+  }
+
+  private async refresh(profile: OAuthProfile, seen: OwnedTokenSet): Promise<RefreshResult> {
+    // The caller's copy may be stale: a flight that finished just before this one (or another process) may have
+    // rotated the refresh token already, and sending the old one again could be refused.
+    const token = await this.tokens.get(seen.profileName, seen.owner);
+    if (token === undefined) return { kind: 'gone' };
+    if (token.accessToken !== seen.accessToken && token.expiresAt - this.now() > REFRESH_MARGIN_MS) {
+      return { kind: 'refreshed', token };
+    }
+    if (token.refreshToken === undefined) {
+      await this.tokens.delete(token.profileName, token.owner);
+      this.reportRefused(token, 'the token expired and the grant has no refresh token (offline_access)');
+      return { kind: 'refused' };
+    }
+    let granted;
+    try {
+      granted = await this.oauth.refresh(this.usable(profile), token.refreshToken);
+    } catch (error) {
+      if (!(error instanceof RefreshRefusedError)) throw error;
+      await this.tokens.delete(token.profileName, token.owner, token.refreshToken);
+      this.reportRefused(token, error.message);
+      return { kind: 'refused' };
+    }
+    const at = this.now();
+    const refreshed: OwnedTokenSet = {
+      ...token,
+      accessToken: granted.accessToken,
+      refreshToken: granted.refreshToken ?? token.refreshToken,
+      expiresAt: at + granted.expiresInSeconds * 1000,
+      scope: granted.scope || token.scope,
+    };
+    // Atlassian disabled the old refresh token when it issued this one: store it before anyone uses the new access token.
+    await this.tokens.save(token.profileName, token.owner, refreshed, at);
+    refreshed.sites = await this.refreshSites(profile, refreshed);
+    return { kind: 'refreshed', token: refreshed };
+  }
+
+  /** Sites can be added to a grant over time; a failure here keeps the sites already known. */
+  private async refreshSites(profile: OAuthProfile, token: OwnedTokenSet): Promise<ConfluenceSite[]> {
+    try {
+      const sites = await this.oauth.accessibleResources(profile.apiUrl, token.accessToken);
+      if (JSON.stringify(sites) !== JSON.stringify(token.sites)) {
+        await this.tokens.updateSites(token.profileName, token.owner, sites);
+      }
+      return sites;
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      this.logger.warn('could not refresh the list of sites; keeping the stored one', { profileName: token.profileName, error });
+      return token.sites;
+    }
+  }
+
+  private reportRefused(token: OwnedTokenSet, why: string): void {
+    if (token.owner !== SHARED_TOKEN_OWNER) {
+      this.logger.info('user token can no longer be refreshed; the user must sign in again', { profileName: token.profileName, why });
+      return;
+    }
+    const message =
+      `The shared (pre-authorized) Atlassian connection of profile "${token.profileName}" can no longer be refreshed (${why}). ` +
+      'An administrator must authorize again: npm run admin -- authorize';
+    this.logger.warn(message, { profileName: token.profileName });
+    this.onAdminAttention(message);
+  }
+
+  private notConnected(settings: AuthSettings, reason: 'no-token' | 'refresh-refused'): Connection {
+    if (settings.mode === 'user') return { status: 'sign-in-required', reason, mode: 'user', profileName: settings.profileName };
+    return {
+      status: 'admin-action-required',
+      reason: reason === 'no-token' ? 'no-shared-token' : 'refresh-refused',
+      mode: 'preauthorized',
+      profileName: settings.profileName,
+    };
+  }
+
+  private async resolveProfile(name: string): Promise<OAuthProfile> {
+    const profile = await this.findProfile(name);
+    if (profile === undefined) {
+      throw new AuthConfigurationError(
+        `The active authorization profile "${name}" does not exist; choose one with: npm run admin -- use <system|profile> --mode <user|preauthorized>`,
+      );
+    }
+    return profile;
+  }
+
+  private async findProfile(name: string): Promise<OAuthProfile | undefined> {
+    if (name === SYSTEM_PROFILE_NAME) return systemProfile(this.config, this.systemClientSecret);
+    const custom = await this.profiles.get(name);
+    return custom === undefined ? undefined : customProfile(custom, this.config);
+  }
+
+  /** A profile that can talk to the token endpoint, i.e. one with a client secret. */
+  private usable(profile: OAuthProfile): OAuthProfile {
+    if (profile.clientSecret === '') {
+      throw new AuthConfigurationError(`Profile "${profile.name}" has no client secret (set ATLASSIAN_CLIENT_SECRET).`);
+    }
+    return profile;
+  }
+}
+
+function failed(pending: PendingSignIn, reason: 'denied' | 'exchange-failed'): CallbackOutcome {
+  if (pending.kind === 'user' && pending.requester) {
+    return { kind: 'user-sign-in-failed', requester: pending.requester, conversation: pending.conversation, reason };
+  }
+  return { kind: 'rejected', reason };
+}
+
+/** The provider's authorize URL (contract A1). Scopes are joined with %20, as Atlassian documents it. */
+export function authorizeUrl(profile: OAuthProfile, redirectUri: string, state: string): string {
+  const parameters: Array<[string, string]> = [
+    ['audience', 'api.atlassian.com'],
+    ['client_id', profile.clientId],
+    ['scope', profile.scopes.join(' ')],
+    ['redirect_uri', redirectUri],
+    ['state', state],
+    ['response_type', 'code'],
+    ['prompt', 'consent'],
+  ];
+  const query = parameters.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&');
+  return `${profile.authorizationUrl}${profile.authorizationUrl.includes('?') ? '&' : '?'}${query}`;
+}

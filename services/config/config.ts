@@ -1,0 +1,179 @@
+/**
+ * The bot's configuration, parsed once from the environment (and `.env`, loaded by index.ts).
+ * A bad or missing variable stops start-up with a message naming it.
+ */
+import { z } from 'zod';
+
+export const DEFAULT_SCOPES = ['read:space:confluence', 'read:page:confluence', 'write:page:confluence', 'offline_access'];
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const httpUrl = z
+  .string()
+  .trim()
+  .url()
+  .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  ENCRYPTION_KEY: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes written as 64 hexadecimal characters (openssl rand -hex 32)')
+      .optional(),
+  ),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  ),
+  MicrosoftAppTenantId: optionalText,
+  MicrosoftAppCertificateThumbprint: optionalText,
+  MicrosoftAppCertificatePrivateKeyFile: optionalText,
+
+  ATLASSIAN_CLIENT_ID: optionalText,
+  ATLASSIAN_CLIENT_SECRET: optionalText,
+  ATLASSIAN_AUTHORIZATION_URL: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
+  ATLASSIAN_TOKEN_URL: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
+  ATLASSIAN_API_URL: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
+  ATLASSIAN_SCOPES: optionalText,
+});
+
+export interface MicrosoftIdentity {
+  appId: string;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  tenantId?: string;
+  password?: string;
+  certificateThumbprint?: string;
+  certificatePrivateKeyFile?: string;
+}
+
+export interface SystemApp {
+  clientId: string;
+  /** Undefined in sandbox mode until index.ts registers the sandbox's generated client. */
+  clientSecret?: string;
+  authorizationUrl: string;
+  tokenUrl: string;
+  apiUrl: string;
+  scopes: string[];
+}
+
+export interface Config {
+  port: number;
+  /** Base URL browsers use to reach this server (sign-in links, the OAuth redirect URI). */
+  publicUrl: string;
+  /** `{publicUrl}/oauth/callback`: must equal the callback URL registered with Atlassian. */
+  redirectUri: string;
+  dataDir: string;
+  encryptionKeyHex?: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Unset: Emulator mode, no Bot Framework authentication. */
+  microsoft?: MicrosoftIdentity;
+  /** True when no ATLASSIAN_CLIENT_ID is set: the built-in Confluence sandbox plays Atlassian. */
+  sandbox: boolean;
+  system: SystemApp;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration problem:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const SANDBOX_CLIENT_ID = 'sandbox-system-app';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  const sandbox = e.ATLASSIAN_CLIENT_ID === undefined;
+  if (!sandbox && e.ATLASSIAN_CLIENT_SECRET === undefined) {
+    problems.push('ATLASSIAN_CLIENT_SECRET: required when ATLASSIAN_CLIENT_ID is set');
+  }
+  if (sandbox && e.ATLASSIAN_CLIENT_SECRET !== undefined) {
+    problems.push('ATLASSIAN_CLIENT_ID: required when ATLASSIAN_CLIENT_SECRET is set');
+  }
+  if (!sandbox && e.ENCRYPTION_KEY === undefined) {
+    problems.push('ENCRYPTION_KEY: required with a real Atlassian app (generate one with: openssl rand -hex 32)');
+  }
+
+  let microsoft: MicrosoftIdentity | undefined;
+  if (e.MicrosoftAppId !== undefined) {
+    if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppTenantId === undefined) {
+      problems.push('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
+    }
+    const hasCertificate = e.MicrosoftAppCertificateThumbprint !== undefined;
+    if (hasCertificate !== (e.MicrosoftAppCertificatePrivateKeyFile !== undefined)) {
+      problems.push(
+        'MicrosoftAppCertificateThumbprint and MicrosoftAppCertificatePrivateKeyFile: set both, or neither',
+      );
+    }
+    if (e.MicrosoftAppType !== 'UserAssignedMSI' && !hasCertificate && e.MicrosoftAppPassword === undefined) {
+      problems.push('MicrosoftAppPassword: required when MicrosoftAppId is set (or use a certificate)');
+    }
+    microsoft = {
+      appId: e.MicrosoftAppId,
+      appType: e.MicrosoftAppType,
+      tenantId: e.MicrosoftAppTenantId,
+      password: e.MicrosoftAppPassword,
+      certificateThumbprint: e.MicrosoftAppCertificateThumbprint,
+      certificatePrivateKeyFile: e.MicrosoftAppCertificatePrivateKeyFile,
+    };
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  // The sandbox is mounted under /sandbox on this same server. Browsers reach it through the public URL;
+  // the bot's own server-to-server calls go straight to loopback so a tunnel is never in that path.
+  const sandboxInternal = `http://127.0.0.1:${e.PORT}/sandbox`;
+  const system: SystemApp = sandbox
+    ? {
+        clientId: SANDBOX_CLIENT_ID,
+        authorizationUrl: e.ATLASSIAN_AUTHORIZATION_URL ?? `${publicUrl}/sandbox/authorize`,
+        tokenUrl: e.ATLASSIAN_TOKEN_URL ?? `${sandboxInternal}/oauth/token`,
+        apiUrl: e.ATLASSIAN_API_URL ?? `${sandboxInternal}/api`,
+        scopes: splitScopes(e.ATLASSIAN_SCOPES) ?? DEFAULT_SCOPES,
+      }
+    : {
+        clientId: e.ATLASSIAN_CLIENT_ID!,
+        clientSecret: e.ATLASSIAN_CLIENT_SECRET,
+        authorizationUrl: e.ATLASSIAN_AUTHORIZATION_URL ?? 'https://auth.atlassian.com/authorize',
+        tokenUrl: e.ATLASSIAN_TOKEN_URL ?? 'https://auth.atlassian.com/oauth/token',
+        apiUrl: e.ATLASSIAN_API_URL ?? 'https://api.atlassian.com',
+        scopes: splitScopes(e.ATLASSIAN_SCOPES) ?? DEFAULT_SCOPES,
+      };
+
+  return {
+    port: e.PORT,
+    publicUrl,
+    redirectUri: `${publicUrl}/oauth/callback`,
+    dataDir: e.DATA_DIR,
+    encryptionKeyHex: e.ENCRYPTION_KEY,
+    logLevel: e.LOG_LEVEL,
+    microsoft,
+    sandbox,
+    system,
+  };
+}
+
+function splitScopes(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const scopes = value.split(/\s+/).filter(Boolean);
+  return scopes.length > 0 ? scopes : undefined;
+}

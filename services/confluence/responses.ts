@@ -1,0 +1,67 @@
+/**
+ * Zod schemas for the parts of Confluence v2 responses the client reads (openapi-v2.v3.json: MultiEntityResult,
+ * SpaceBulk, PageBulk/BlogPostBulk, PageSingle/BlogPostSingle). Unknown fields are dropped; missing required ones make
+ * the whole body malformed, which the client reports as 'unavailable'.
+ */
+import { z } from 'zod';
+
+/** The spec says string; a number is accepted too so an int64 id never turns a good answer into an outage. */
+const contentId = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
+
+const listLinks = z
+  .object({
+    next: z.string().optional(),
+    base: z.string().optional(),
+  })
+  .optional();
+
+export const spaceSchema = z.object({
+  id: contentId,
+  key: z.string().min(1),
+  name: z.string(),
+  _links: z.object({ webui: z.string().optional() }).optional(),
+});
+
+export const spaceListSchema = z.object({
+  results: z.array(spaceSchema),
+  _links: listLinks,
+});
+
+/** One entry of `GET /pages` or `GET /blogposts`: only what the duplicate-title check compares. */
+export const contentSummarySchema = z.object({
+  id: contentId,
+  title: z.string(),
+});
+
+export const contentListSchema = z.object({
+  results: z.array(contentSummarySchema),
+  _links: listLinks,
+});
+
+/** `PageSingle` / `BlogPostSingle` plus `_links.base`, as returned by a successful create (200). */
+export const createdContentSchema = z.object({
+  id: contentId,
+  title: z.string(),
+  spaceId: contentId,
+  _links: z.object({
+    webui: z.string().min(1),
+    base: z.string().min(1),
+  }),
+});
+
+/** v2 error body (`{"errors":[{status, code, title, detail}]}`) or the v1/gateway `{message}` shape. */
+export const errorBodySchema = z.object({
+  errors: z
+    .array(
+      z.object({
+        code: z.string().nullish(),
+        title: z.string().nullish(),
+        detail: z.string().nullish(),
+      }),
+    )
+    .optional(),
+  message: z.string().optional(),
+});
+
+export type SpaceList = z.infer<typeof spaceListSchema>;
+export type SpaceEntry = z.infer<typeof spaceSchema>;

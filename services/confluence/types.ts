@@ -1,0 +1,52 @@
+/** The Confluence operations the dialogs need, independent of HTTP (see client.ts for the v2 implementation). */
+
+export type ContentType = 'page' | 'blogpost';
+
+/** A Confluence Cloud site the token can reach (one entry of accessible-resources). */
+export interface ConfluenceSite {
+  cloudId: string;
+  name: string;
+  url: string;
+}
+
+export interface Space {
+  id: string;
+  key: string;
+  name: string;
+  /** Browser link to the space, when Confluence gives one. */
+  webUrl?: string;
+}
+
+export interface NewContent {
+  spaceId: string;
+  type: ContentType;
+  title: string;
+  /** The user's text, as Markdown; the client converts it to storage format. Empty means no body. */
+  bodyMarkdown: string;
+}
+
+export interface CreatedContent {
+  id: string;
+  type: ContentType;
+  title: string;
+  spaceId: string;
+  /** Browser link: `_links.base + _links.webui`. */
+  webUrl: string;
+}
+
+/** Where and as whom a call goes: `{apiUrl}/ex/confluence/{cloudId}/wiki/api/v2/…` with a bearer token. */
+export interface ConfluenceTarget {
+  apiUrl: string;
+  cloudId: string;
+  accessToken: string;
+}
+
+export interface ConfluenceApi {
+  /** Spaces the user can see, sorted by name; at most `limit` (default 250). */
+  listSpaces(target: ConfluenceTarget, limit?: number): Promise<Space[]>;
+  /** The space with this key (case-insensitive), or undefined when the user cannot see it or it does not exist. */
+  getSpaceByKey(target: ConfluenceTarget, key: string): Promise<Space | undefined>;
+  /** Whether content of this type with exactly this title already exists in the space. */
+  titleExists(target: ConfluenceTarget, spaceId: string, type: ContentType, title: string): Promise<boolean>;
+  createContent(target: ConfluenceTarget, content: NewContent): Promise<CreatedContent>;
+}

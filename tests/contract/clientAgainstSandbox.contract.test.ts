@@ -1,0 +1,97 @@
+/**
+ * The contract test: the real Confluence client talks to the sandbox over HTTP, and every request it sends and
+ * every response the sandbox returns is validated against Atlassian's official OpenAPI document (v2).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import axios from 'axios';
+import { ConfluenceClient } from '../../services/confluence/client.js';
+import { ConfluenceError } from '../../services/confluence/errors.js';
+import type { ConfluenceTarget } from '../../services/confluence/types.js';
+import { DEFAULT_SANDBOX_CLOUD_ID } from '../../sandbox/index.js';
+import { validateRequestBody, validateResponse } from '../helpers/openapiValidator.js';
+import { createWorld, World } from '../helpers/world.js';
+
+interface Exchange {
+  method: string;
+  template: string;
+  requestBody: unknown;
+  status: number;
+  responseBody: unknown;
+}
+
+const specPaths = Object.keys(
+  (JSON.parse(readFileSync(path.resolve('tests/contract/openapi-v2.v3.json'), 'utf8')) as { paths: Record<string, unknown> }).paths,
+);
+
+/** The spec path (`/spaces/{id}/pages`) a concrete URL (`…/wiki/api/v2/spaces/123/pages?limit=250`) is an instance of. */
+function templateOf(url: string): string {
+  const pathname = new URL(url).pathname.replace(/^.*\/wiki\/api\/v2/, '');
+  const template = specPaths.find((candidate) => new RegExp(`^${candidate.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathname));
+  if (!template) throw new Error(`the client called ${pathname}, which the v2 document does not describe`);
+  return template;
+}
+
+describe('Confluence client ⇄ sandbox, validated against the official v2 OpenAPI document', () => {
+  let world: World;
+  let target: ConfluenceTarget;
+  const exchanges: Exchange[] = [];
+  let client: ConfluenceClient;
+
+  beforeAll(async () => {
+    world = await createWorld({ mode: 'preauthorized' });
+    await world.preauthorize();
+    const connection = await world.auth.getConnection({ channelId: 'test', userId: 'contract' });
+    if (connection.status !== 'connected') throw new Error('not connected');
+    target = { apiUrl: connection.apiUrl, cloudId: DEFAULT_SANDBOX_CLOUD_ID, accessToken: connection.accessToken };
+
+    const http = axios.create({ proxy: false });
+    http.interceptors.response.use(
+      (response) => {
+        exchanges.push({
+          method: response.config.method!.toUpperCase(),
+          template: templateOf(response.config.baseURL ? new URL(response.config.url!, response.config.baseURL).toString() : response.config.url!),
+          requestBody: response.config.data === undefined ? undefined : JSON.parse(response.config.data as string),
+          status: response.status,
+          responseBody: response.data,
+        });
+        return response;
+      },
+      (error: unknown) => Promise.reject(error),
+    );
+    client = new ConfluenceClient({ http });
+  });
+
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it('sends valid requests and gets valid responses on every operation the bot uses', async () => {
+    const spaces = await client.listSpaces(target);
+    expect(spaces.map((s) => s.key)).toEqual(expect.arrayContaining(['DEMO', 'ENG']));
+    const demo = await client.getSpaceByKey(target, 'demo');
+    expect(demo?.key).toBe('DEMO');
+    expect(await client.titleExists(target, demo!.id, 'page', 'Contract page')).toBe(false);
+    await client.createContent(target, { spaceId: demo!.id, type: 'page', title: 'Contract page', bodyMarkdown: '*hi*' });
+    expect(await client.titleExists(target, demo!.id, 'page', 'Contract page')).toBe(true);
+    await client.createContent(target, { spaceId: demo!.id, type: 'blogpost', title: 'Contract post', bodyMarkdown: '' });
+    expect(await client.titleExists(target, demo!.id, 'blogpost', 'Contract post')).toBe(true);
+    await expect(
+      client.createContent(target, { spaceId: demo!.id, type: 'page', title: 'Contract page', bodyMarkdown: '' }),
+    ).rejects.toMatchObject({ kind: 'duplicate-title' } satisfies Partial<ConfluenceError>);
+
+    expect(exchanges.map((e) => `${e.method} ${e.template}`)).toEqual(
+      expect.arrayContaining(['GET /spaces', 'GET /pages', 'POST /pages', 'GET /blogposts', 'POST /blogposts']),
+    );
+    for (const exchange of exchanges) {
+      if (exchange.requestBody !== undefined) {
+        expect({ [`${exchange.method} ${exchange.template} request`]: validateRequestBody(exchange.method, exchange.template, exchange.requestBody) }).toEqual({
+          [`${exchange.method} ${exchange.template} request`]: [],
+        });
+      }
+      expect({ [`${exchange.method} ${exchange.template} ${exchange.status}`]: validateResponse(exchange.method, exchange.template, exchange.status, exchange.responseBody) }).toEqual({
+        [`${exchange.method} ${exchange.template} ${exchange.status}`]: [],
+      });
+    }
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * A complete back end for dialog tests: the real AuthService on a temporary data folder, the real Confluence
+ * client, and the sandbox on a loopback port playing Atlassian. Only the chat side is simulated
+ * (botbuilder-testing's DialogTestClient).
+ */
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import restify from 'restify';
+import { sandboxClientResolver } from '../../app.js';
+import { ConfluenceAccess } from '../../dialogs/confluenceAccess.js';
+import { AuthService } from '../../services/auth/authService.js';
+import type { AuthMode, AuthType } from '../../services/auth/types.js';
+import { loadConfig } from '../../services/config/config.js';
+import { ConfluenceClient } from '../../services/confluence/client.js';
+import { createSandbox, Sandbox } from '../../sandbox/index.js';
+import { decideOnConsentPage } from './browser.js';
+import { freePort } from './ports.js';
+
+export const CUSTOM_PROFILE = 'corporate';
+
+export interface World {
+  auth: AuthService;
+  sandbox: Sandbox;
+  access: ConfluenceAccess;
+  publicUrl: string;
+  dataDir: string;
+  /** Plays the person in the browser: opens the sign-in link, decides on the consent page, lands on the callback. */
+  completeSignIn(link: string, decision?: 'accept' | 'decline'): Promise<Awaited<ReturnType<AuthService['completeAuthorization']>>>;
+  /** Plays the developer: `npm run admin -- authorize`, then the consent page. */
+  preauthorize(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createWorld(options: { type?: AuthType; mode?: AuthMode; sites?: Array<{ cloudId: string; name: string }> } = {}): Promise<World> {
+  const port = await freePort();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'world-'));
+  const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const auth = await AuthService.open({ config });
+  const systemSecret = 'sandbox-system-secret-for-tests';
+  auth.setSystemClientSecret(systemSecret);
+
+  const sandbox = await createSandbox({
+    dataDir,
+    publicUrl: config.publicUrl,
+    resolveClient: sandboxClientResolver(auth, systemSecret),
+    sites: options.sites,
+  });
+  const server = restify.createServer();
+  server.use(restify.plugins.queryParser());
+  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  sandbox.mount(server);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+
+  if (options.type === 'custom') {
+    await auth.profiles.add({
+      name: CUSTOM_PROFILE,
+      clientId: 'corporate-app',
+      clientSecret: 'corporate-secret-for-tests',
+      authorizationUrl: config.system.authorizationUrl,
+      tokenUrl: config.system.tokenUrl,
+      refreshTokenUrl: config.system.tokenUrl,
+    });
+  }
+  await auth.settings.use(options.type === 'custom' ? CUSTOM_PROFILE : 'system', options.mode ?? 'user');
+
+  const completeSignIn: World['completeSignIn'] = async (link, decision = 'accept') => {
+    const id = new URL(link).searchParams.get('id') ?? '';
+    const providerUrl = await auth.beginAuthorization(id);
+    if (!providerUrl) throw new Error('the sign-in link was not accepted');
+    const callback = new URL(await decideOnConsentPage(providerUrl, decision));
+    const query = Object.fromEntries(callback.searchParams.entries());
+    return auth.completeAuthorization(query);
+  };
+
+  return {
+    auth,
+    sandbox,
+    access: new ConfluenceAccess(auth, new ConfluenceClient()),
+    publicUrl: config.publicUrl,
+    dataDir,
+    completeSignIn,
+    async preauthorize() {
+      const link = await auth.createPreauthorizationLink();
+      const outcome = await completeSignIn(link.url);
+      if (outcome.kind !== 'preauthorized') throw new Error(`pre-authorization failed: ${JSON.stringify(outcome)}`);
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sandbox.close();
+    },
+  };
+}
+

@@ -1,0 +1,322 @@
+import { readFile } from 'node:fs/promises';
+import { AuthService } from '../../../services/auth/authService.js';
+import { OAuthUnavailableError } from '../../../services/auth/oauthClient.js';
+import type { Requester } from '../../../services/auth/types.js';
+import type { Config } from '../../../services/config/config.js';
+import { createLogger } from '../../../services/logging/logger.js';
+import type { BotDatabase } from '../../../services/storage/database.js';
+import { FakeAtlassianAuth } from '../../helpers/fakeAtlassianAuth.js';
+import { configFor, openStorage, temporaryDirectory } from './authTestKit.js';
+
+const alice: Requester = { channelId: 'msteams', userId: 'alice' };
+const bob: Requester = { channelId: 'msteams', userId: 'bob' };
+const HOUR = 3600 * 1000;
+
+describe('AuthService', () => {
+  let fake: FakeAtlassianAuth;
+  let dir: Awaited<ReturnType<typeof temporaryDirectory>>;
+  let config: Config;
+  let database: BotDatabase;
+  let clock: number;
+  let logLines: string[];
+  let adminMessages: string[];
+  let service: AuthService;
+  /** Every secret value the test has seen: none may reach bot.json or the log. */
+  let secrets: string[];
+
+  const build = async (): Promise<AuthService> => {
+    const storage = await openStorage(dir.path);
+    return new AuthService({
+      config,
+      ...storage,
+      now: () => clock,
+      logger: createLogger('debug', (line) => logLines.push(line)),
+      onAdminAttention: (message) => adminMessages.push(message),
+    });
+  };
+
+  /** Plays the browser: open our link, follow it to the provider, consent, come back to the callback. */
+  const consent = async (linkUrl: string): Promise<{ state: string; code: string }> => {
+    const id = new URL(linkUrl).searchParams.get('id')!;
+    const providerUrl = await service.beginAuthorization(id);
+    const state = new URL(providerUrl!).searchParams.get('state')!;
+    const code = fake.grantCode();
+    secrets.push(id, state, code);
+    return { state, code };
+  };
+
+  const signIn = async (requester: Requester, conversation: unknown = { id: `conv-${requester.userId}` }) => {
+    const link = await service.startSignIn({ requester, conversation });
+    return service.completeAuthorization(await consent(link.url));
+  };
+
+  const storedSecretsAreSealed = async (): Promise<void> => {
+    const file = await readFile(database.file, 'utf8');
+    for (const secret of secrets) expect(file).not.toContain(secret);
+    for (const line of logLines) for (const secret of secrets) expect(line).not.toContain(secret);
+  };
+
+  const connectedToken = async (requester: Requester, options?: { forceRefresh?: boolean }): Promise<string> => {
+    const connection = await service.getConnection(requester, options);
+    if (connection.status !== 'connected') throw new Error(`expected connected, got ${JSON.stringify(connection)}`);
+    secrets.push(connection.accessToken);
+    return connection.accessToken;
+  };
+
+  beforeEach(async () => {
+    fake = await new FakeAtlassianAuth().start();
+    dir = await temporaryDirectory();
+    config = configFor(fake, dir.path);
+    clock = Date.UTC(2026, 0, 1);
+    logLines = [];
+    adminMessages = [];
+    secrets = [fake.clientSecret];
+    service = await build();
+    database = (await openStorage(dir.path)).database;
+  });
+
+  afterEach(async () => {
+    try {
+      await storedSecretsAreSealed();
+    } finally {
+      await fake.stop();
+      await dir.remove();
+    }
+  });
+
+  describe('sign-in links and the provider redirect', () => {
+    it('gives a short link of our own that redirects to the documented authorize URL', async () => {
+      const link = await service.startSignIn({ requester: alice, conversation: {} });
+      expect(link.url).toMatch(/^http:\/\/localhost:3978\/oauth\/start\?id=[A-Za-z0-9_-]{43}$/);
+      expect(link.expiresAt.getTime()).toBe(clock + 10 * 60 * 1000);
+
+      const providerUrl = await service.beginAuthorization(new URL(link.url).searchParams.get('id')!);
+      expect(providerUrl!.startsWith(`${fake.authorizationUrl}?audience=api.atlassian.com&`)).toBe(true);
+      expect(providerUrl).toContain('scope=read%3Aspace%3Aconfluence%20read%3Apage%3Aconfluence%20write%3Apage%3Aconfluence%20offline_access');
+      const params = new URL(providerUrl!).searchParams;
+      expect(Object.fromEntries(params)).toEqual({
+        audience: 'api.atlassian.com',
+        client_id: fake.clientId,
+        scope: 'read:space:confluence read:page:confluence write:page:confluence offline_access',
+        redirect_uri: 'http://localhost:3978/oauth/callback',
+        state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        response_type: 'code',
+        prompt: 'consent',
+      });
+      secrets.push(params.get('state')!);
+    });
+
+    it('answers undefined for an unknown or expired link', async () => {
+      expect(await service.beginAuthorization('unknown')).toBeUndefined();
+      const link = await service.startSignIn({ requester: alice, conversation: {} });
+      clock += 10 * 60 * 1000;
+      expect(await service.beginAuthorization(new URL(link.url).searchParams.get('id')!)).toBeUndefined();
+    });
+  });
+
+  describe('user mode', () => {
+    it('binds the token to the user and conversation the link was made for', async () => {
+      const outcome = await signIn(alice, { id: 'conv-a' });
+      expect(outcome).toEqual({
+        kind: 'user-signed-in',
+        requester: alice,
+        conversation: { id: 'conv-a' },
+        sites: [{ cloudId: 'cloud-1', name: 'Example', url: 'https://example.atlassian.net' }],
+      });
+      const connection = await service.getConnection(alice);
+      expect(connection).toMatchObject({ status: 'connected', apiUrl: fake.apiUrl, type: 'system', mode: 'user', profileName: 'system' });
+      expect(fake.isIssuedAccessToken((connection as { accessToken: string }).accessToken)).toBe(true);
+      secrets.push((connection as { accessToken: string }).accessToken);
+      expect(await service.getConnection(bob)).toEqual({ status: 'sign-in-required', reason: 'no-token', mode: 'user', profileName: 'system' });
+    });
+
+    it('rejects a callback without state, with an unknown state, a replayed state or an expired one', async () => {
+      expect(await service.completeAuthorization({ code: 'x' })).toEqual({ kind: 'rejected', reason: 'missing-state' });
+      expect(await service.completeAuthorization({ code: 'x', state: 'forged' })).toEqual({ kind: 'rejected', reason: 'unknown-or-expired-state' });
+
+      const link = await service.startSignIn({ requester: alice, conversation: {} });
+      const first = await consent(link.url);
+      expect((await service.completeAuthorization(first)).kind).toBe('user-signed-in');
+      expect(await service.completeAuthorization(first)).toEqual({ kind: 'rejected', reason: 'unknown-or-expired-state' });
+
+      const late = await consent((await service.startSignIn({ requester: bob, conversation: {} })).url);
+      clock += 10 * 60 * 1000 + 1;
+      expect(await service.completeAuthorization(late)).toEqual({ kind: 'rejected', reason: 'unknown-or-expired-state' });
+      expect(fake.tokenRequests).toHaveLength(1);
+    });
+
+    it('reports a declined consent and a failed exchange to the waiting conversation, and consumes the state', async () => {
+      const declined = await consent((await service.startSignIn({ requester: alice, conversation: { id: 'c' } })).url);
+      expect(await service.completeAuthorization({ state: declined.state, error: 'access_denied' })).toEqual({
+        kind: 'user-sign-in-failed',
+        requester: alice,
+        conversation: { id: 'c' },
+        reason: 'denied',
+      });
+
+      const bad = await consent((await service.startSignIn({ requester: alice, conversation: { id: 'c' } })).url);
+      const outcome = await service.completeAuthorization({ state: bad.state, code: 'code-never-issued' });
+      expect(outcome).toMatchObject({ kind: 'user-sign-in-failed', reason: 'exchange-failed' });
+      expect(await service.completeAuthorization({ state: bad.state, code: bad.code })).toEqual({ kind: 'rejected', reason: 'unknown-or-expired-state' });
+      expect(await service.getConnection(alice)).toMatchObject({ status: 'sign-in-required', reason: 'no-token' });
+    });
+
+    it('refreshes a token that expires within a minute, storing the rotated refresh token first', async () => {
+      await signIn(alice);
+      const before = await connectedToken(alice);
+      clock += HOUR - 30 * 1000;
+      const after = await connectedToken(alice);
+      expect(after).not.toBe(before);
+      expect(fake.refreshRequests).toHaveLength(1);
+
+      // The stored refresh token is the one Atlassian now accepts: a fresh process can refresh with it.
+      const stored = await service.tokens.get('system', 'msteams:alice');
+      secrets.push(stored!.refreshToken!);
+      clock += HOUR;
+      const restarted = await build();
+      expect(await restarted.getConnection(alice)).toMatchObject({ status: 'connected' });
+      expect(fake.refreshRequests).toHaveLength(2);
+      expect(fake.refreshRequests[1]!.body.refresh_token).toBe(stored!.refreshToken);
+    });
+
+    it('single-flight: concurrent callers on an expired token share ONE refresh', async () => {
+      await signIn(alice);
+      fake.refreshDelayMs = 50;
+      clock += 2 * HOUR;
+      const [first, second, third] = await Promise.all([connectedToken(alice), connectedToken(alice), connectedToken(alice, { forceRefresh: true })]);
+      expect(fake.refreshRequests).toHaveLength(1);
+      expect(second).toBe(first);
+      expect(third).toBe(first);
+    });
+
+    it('forceRefresh refreshes a token that is not due yet', async () => {
+      await signIn(alice);
+      const before = await connectedToken(alice);
+      expect(await connectedToken(alice, { forceRefresh: true })).not.toBe(before);
+      expect(fake.refreshRequests).toHaveLength(1);
+    });
+
+    it('a refused refresh deletes the dead token and asks the user to sign in again', async () => {
+      await signIn(alice);
+      fake.revokeRefreshTokens();
+      clock += 2 * HOUR;
+      expect(await service.getConnection(alice)).toEqual({ status: 'sign-in-required', reason: 'refresh-refused', mode: 'user', profileName: 'system' });
+      expect(await service.getConnection(alice)).toMatchObject({ status: 'sign-in-required', reason: 'no-token' });
+      expect(adminMessages).toEqual([]);
+    });
+
+    it('keeps the token when Atlassian is unavailable, and says so with a typed error', async () => {
+      await signIn(alice);
+      clock += 2 * HOUR;
+      fake.failNextTokenRequests.push(503);
+      await expect(service.getConnection(alice)).rejects.toThrow(OAuthUnavailableError);
+      expect(await service.getConnection(alice)).toMatchObject({ status: 'connected' });
+    });
+
+    it('signs a user out of the active profile', async () => {
+      await signIn(alice);
+      expect(await service.signOut(alice)).toBe(true);
+      expect(await service.signOut(alice)).toBe(false);
+      expect(await service.getConnection(alice)).toMatchObject({ status: 'sign-in-required', reason: 'no-token' });
+    });
+  });
+
+  describe('preauthorized mode', () => {
+    it('uses one shared token for everyone once an administrator has authorized', async () => {
+      await expect(service.createPreauthorizationLink()).rejects.toThrow(/preauthorized/);
+      await service.settings.use('system', 'preauthorized');
+      await expect(service.startSignIn({ requester: alice, conversation: {} })).rejects.toThrow(/user mode/);
+      expect(await service.getConnection(alice)).toEqual({
+        status: 'admin-action-required',
+        reason: 'no-shared-token',
+        mode: 'preauthorized',
+        profileName: 'system',
+      });
+
+      const link = await service.createPreauthorizationLink();
+      const outcome = await service.completeAuthorization(await consent(link.url));
+      expect(outcome).toEqual({ kind: 'preauthorized', profileName: 'system', sites: [{ cloudId: 'cloud-1', name: 'Example', url: 'https://example.atlassian.net' }] });
+      const forAlice = await connectedToken(alice);
+      expect(await connectedToken(bob)).toBe(forAlice);
+      expect(await service.status()).toEqual({
+        type: 'system',
+        mode: 'preauthorized',
+        profileName: 'system',
+        sandbox: false,
+        sharedToken: { stored: true, sites: outcome.kind === 'preauthorized' ? outcome.sites : [], expiresAt: new Date(clock + HOUR), refreshable: true },
+        userTokens: 0,
+      });
+    });
+
+    it('a refused shared refresh asks for an administrator and tells them', async () => {
+      await service.settings.use('system', 'preauthorized');
+      await service.completeAuthorization(await consent((await service.createPreauthorizationLink()).url));
+      fake.revokeRefreshTokens();
+      clock += 2 * HOUR;
+      expect(await service.getConnection(alice)).toEqual({
+        status: 'admin-action-required',
+        reason: 'refresh-refused',
+        mode: 'preauthorized',
+        profileName: 'system',
+      });
+      expect(adminMessages).toHaveLength(1);
+      expect(adminMessages[0]).toMatch(/administrator must authorize again/);
+      expect(logLines.some((line) => JSON.parse(line).level === 'warn' && line.includes('administrator'))).toBe(true);
+      expect((await service.status()).sharedToken).toEqual({ stored: false });
+    });
+
+    it('a declined pre-authorization is rejected as denied', async () => {
+      await service.settings.use('system', 'preauthorized');
+      const { state } = await consent((await service.createPreauthorizationLink()).url);
+      expect(await service.completeAuthorization({ state, error: 'access_denied' })).toEqual({ kind: 'rejected', reason: 'denied' });
+    });
+  });
+
+  describe('custom profiles and changes made by the admin CLI', () => {
+    it('uses a custom profile\'s client and endpoints, with the system API gateway', async () => {
+      const customSecret = 'acme-secret-value-1234';
+      secrets.push(customSecret);
+      fake.registerClient('acme-client', customSecret);
+      await service.profiles.add({
+        name: 'acme',
+        clientId: 'acme-client',
+        clientSecret: customSecret,
+        authorizationUrl: `${fake.baseUrl}/acme/authorize`,
+        tokenUrl: fake.tokenUrl,
+        refreshTokenUrl: fake.refreshTokenUrl,
+        scopes: ['read:page:confluence', 'offline_access'],
+      });
+
+      // The CLI is another process with its own handle on bot.json; the running service sees its change at once.
+      const cli = await build();
+      await cli.settings.use('acme', 'user');
+      expect(await service.describe()).toEqual({ type: 'custom', mode: 'user', profileName: 'acme', sandbox: false });
+
+      const link = await service.startSignIn({ requester: alice, conversation: {} });
+      const providerUrl = await service.beginAuthorization(new URL(link.url).searchParams.get('id')!);
+      expect(providerUrl).toContain(`${fake.baseUrl}/acme/authorize?`);
+      expect(new URL(providerUrl!).searchParams.get('client_id')).toBe('acme-client');
+      expect(new URL(providerUrl!).searchParams.get('scope')).toBe('read:page:confluence offline_access');
+      const state = new URL(providerUrl!).searchParams.get('state')!;
+      secrets.push(state);
+      expect((await service.completeAuthorization({ state, code: fake.grantCode('read:page:confluence offline_access') })).kind).toBe('user-signed-in');
+      expect(fake.tokenRequests[0]!.body.client_secret).toBe(customSecret);
+
+      expect(await service.getConnection(alice)).toMatchObject({ status: 'connected', type: 'custom', profileName: 'acme', apiUrl: fake.apiUrl });
+      clock += 2 * HOUR;
+      await connectedToken(alice);
+      expect(fake.refreshRequests[0]!.path).toBe('/oauth/refresh-token');
+
+      // A user token of the system profile is a different token.
+      await cli.settings.use('system', 'user');
+      expect(await service.getConnection(alice)).toMatchObject({ status: 'sign-in-required', profileName: 'system' });
+    });
+
+    it('accepts the system client secret at runtime (sandbox)', async () => {
+      const sandboxConfig: Config = { ...config, system: { ...config.system, clientSecret: undefined } };
+      const storage = await openStorage(dir.path);
+      service = new AuthService({ config: sandboxConfig, ...storage, now: () => clock, systemClientSecret: fake.clientSecret });
+      expect((await signIn(alice)).kind).toBe('user-signed-in');
+    });
+  });
+});
