@@ -19,6 +19,8 @@ import {
   WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { Logger } from '../services/logging/logger.js';
+import { AuthConfigurationError } from '../services/auth/authService.js';
+import { OAuthUnavailableError } from '../services/auth/oauthClient.js';
 import { ConfluenceError } from '../services/confluence/errors.js';
 import type { ConfluenceSite, Space } from '../services/confluence/types.js';
 import { CancelAndHelpDialog } from './cancelAndHelpDialog.js';
@@ -283,6 +285,16 @@ export class CreateContentDialog extends CancelAndHelpDialog {
         if (error instanceof ConfluenceError) {
           this.logger.warn('confluence read failed', { kind: error.kind, status: error.status });
           await s.context.sendActivity(readFailure(error.kind));
+          return s.beginDialog(RETRY);
+        }
+        if (error instanceof OAuthUnavailableError) {
+          this.logger.warn('atlassian sign-in service unavailable', { error });
+          await s.context.sendActivity(messages.authUnavailable);
+          return s.beginDialog(RETRY);
+        }
+        if (error instanceof AuthConfigurationError) {
+          this.logger.error('authorization is misconfigured', { error });
+          await s.context.sendActivity(messages.authMisconfigured);
           return s.beginDialog(RETRY);
         }
         throw error;

@@ -47,6 +47,10 @@ export const messages = {
     'The shared Confluence connection was revoked or has expired. An administrator must re-authorize it (`npm run admin -- authorize`). Your draft is kept: say **retry** once it is fixed.',
   adminAttentionLog: 'The shared Confluence connection needs to be re-authorized: run `npm run admin -- authorize`.',
 
+  authUnavailable:
+    "Atlassian's sign-in service is not responding right now. Your draft is kept: say **retry** in a moment, or **cancel**.",
+  authMisconfigured:
+    'The Confluence connection of this bot is not set up correctly, so an administrator must fix it (see `npm run admin -- status`). Your draft is kept: say **retry** once it is fixed.',
   noSites: 'Your Confluence account cannot reach any Confluence site. Ask your administrator for access, then try again.',
   chooseSite: 'Which Confluence site?',
   chooseSpace: (shown: number, total: number) =>

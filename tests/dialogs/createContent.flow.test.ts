@@ -9,6 +9,7 @@ import { CreateContentDialog } from '../../dialogs/createContentDialog.js';
 import { silentLogger } from '../../services/logging/logger.js';
 import { FileStateStorage } from '../../services/storage/fileStateStorage.js';
 import { DialogDriver } from '../helpers/dialogDriver.js';
+import { freePort } from '../helpers/ports.js';
 import { createWorld, World } from '../helpers/world.js';
 
 function newDriver(world: World, options?: unknown, storage?: FileStateStorage): DialogDriver {
@@ -214,6 +215,27 @@ describe('Create Content, user mode', () => {
     await signedIn(alice);
     const bob = new DialogDriver(new CreateContentDialog(world.access, silentLogger), undefined, 'bob');
     expect((await bob.say('create page')).signInLink).toBeDefined();
+  });
+});
+
+describe('Create Content when Atlassian cannot be reached for a refresh', () => {
+  it('says so, keeps the draft and offers a retry', async () => {
+    const deadPort = await freePort();
+    const world = await createWorld({ type: 'custom', mode: 'preauthorized', customRefreshTokenUrl: `http://127.0.0.1:${deadPort}/oauth/token` });
+    try {
+      await world.preauthorize();
+      const driver = newDriver(world, { type: 'page' });
+      await driver.say('create page');
+      await driver.say('DEMO');
+      await driver.say('Waiting for Atlassian');
+      await driver.say('skip');
+      await world.sandbox.expireAccessTokens();
+      const turn = await driver.say('Create');
+      expect(turn.text).toMatch(/sign-in service is not responding right now\. Your draft is kept/);
+      expect(turn.buttons).toEqual(['Retry', 'Change', 'Cancel']);
+    } finally {
+      await world.close();
+    }
   });
 });
 

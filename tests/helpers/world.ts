@@ -32,7 +32,15 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function createWorld(options: { type?: AuthType; mode?: AuthMode; sites?: Array<{ cloudId: string; name: string }> } = {}): Promise<World> {
+export interface WorldOptions {
+  type?: AuthType;
+  mode?: AuthMode;
+  sites?: Array<{ cloudId: string; name: string }>;
+  /** The custom profile's refresh endpoint, when a test needs it to differ from the token endpoint. */
+  customRefreshTokenUrl?: string;
+}
+
+export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'world-'));
   const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
@@ -59,7 +67,7 @@ export async function createWorld(options: { type?: AuthType; mode?: AuthMode; s
       clientSecret: 'corporate-secret-for-tests',
       authorizationUrl: config.system.authorizationUrl,
       tokenUrl: config.system.tokenUrl,
-      refreshTokenUrl: config.system.tokenUrl,
+      refreshTokenUrl: options.customRefreshTokenUrl ?? config.system.tokenUrl,
     });
   }
   await auth.settings.use(options.type === 'custom' ? CUSTOM_PROFILE : 'system', options.mode ?? 'user');
