@@ -12,13 +12,16 @@ import { createAdapter } from './bots/adapter.js';
 import { createSignInResumer } from './bots/signInResumer.js';
 import { ConfluenceAccess } from './dialogs/confluenceAccess.js';
 import { CreateContentDialog } from './dialogs/createContentDialog.js';
+import { ListPagesDialog } from './dialogs/listPagesDialog.js';
+import { UserStateSitePreference } from './dialogs/sitePreference.js';
+import { SwitchSiteDialog } from './dialogs/switchSiteDialog.js';
 import { MainDialog } from './dialogs/mainDialog.js';
 import { AuthService } from './services/auth/authService.js';
 import { Config, loadConfig, SANDBOX_CLIENT_ID } from './services/config/config.js';
 import { ConfluenceClient } from './services/confluence/client.js';
 import { createLogger, Logger } from './services/logging/logger.js';
 import { FileStateStorage } from './services/storage/fileStateStorage.js';
-import { createSandbox, Sandbox } from './sandbox/index.js';
+import { createSandbox, Sandbox, SEED_WITH_DOCS } from './sandbox/index.js';
 import { mountOAuthRoutes } from './web/oauthRoutes.js';
 
 export interface RunningApp {
@@ -48,7 +51,13 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
   const userState = new UserState(storage);
 
   const access = new ConfluenceAccess(auth, new ConfluenceClient({ logger: log }));
-  const mainDialog = new MainDialog(new CreateContentDialog(access, log));
+  const sitePreference = new UserStateSitePreference(userState.createProperty<string | undefined>('preferredSiteId'));
+  const mainDialog = new MainDialog(
+    auth,
+    new CreateContentDialog(access, log, sitePreference),
+    new ListPagesDialog(access, log, sitePreference),
+    new SwitchSiteDialog(auth, sitePreference),
+  );
   const bot = new ConfluenceBot(conversationState, userState, mainDialog, auth);
   const adapter = createAdapter(config, log);
 
@@ -75,6 +84,7 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
       dataDir: config.dataDir,
       publicUrl: config.publicUrl,
       resolveClient: sandboxClientResolver(auth, systemSecret),
+      seed: SEED_WITH_DOCS,
     });
     sandbox.mount(server);
   }

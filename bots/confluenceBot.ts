@@ -4,9 +4,11 @@ import type { DialogState } from 'botbuilder-dialogs';
 import type { Connector } from '../services/auth/types.js';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { connectionLine, messages } from '../dialogs/messages.js';
+import { TurnQueue } from './turnQueue.js';
 
 export class ConfluenceBot extends ActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly turns = new TurnQueue();
 
   constructor(
     private readonly conversationState: ConversationState,
@@ -37,8 +39,11 @@ export class ConfluenceBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
-    await super.run(context);
-    await this.conversationState.saveChanges(context, false);
-    await this.userState.saveChanges(context, false);
+    const conversation = `${context.activity.channelId}/${context.activity.conversation?.id}`;
+    await this.turns.run(conversation, async () => {
+      await super.run(context);
+      await this.conversationState.saveChanges(context, false);
+      await this.userState.saveChanges(context, false);
+    });
   }
 }

@@ -1,11 +1,12 @@
 /** What the user has told the Create Content dialog so far. It lives in dialog state, so it survives restarts. */
-import type { ConfluenceSite, ContentType, Space } from '../services/confluence/types.js';
+import type { ContentType } from '../services/confluence/types.js';
+import type { SpaceDraft } from './spaceDraft.js';
 
-export interface ContentDraft {
-  site?: ConfluenceSite;
-  space?: Space;
+export interface ContentDraft extends SpaceDraft {
   type?: ContentType;
   title?: string;
+  /** A title named in the utterance ("… called Release notes"), validated like a typed one before it is used. */
+  proposedTitle?: string;
   /** Markdown; '' when the user skipped the body. */
   body?: string;
   /** The user already said "Create": after a sign-in or a retry, go straight to creating. */

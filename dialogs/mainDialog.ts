@@ -1,25 +1,39 @@
-/** The root dialog: reads what the user asked for and starts the matching conversation. */
+/** The root dialog: reads what the user asked for (with the slots the utterance carries) and starts it. */
 import {
   ComponentDialog,
   DialogSet,
   DialogState,
+  DialogTurnResult,
   DialogTurnStatus,
   WaterfallDialog,
   WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import type { Connector } from '../services/auth/types.js';
+import { signOutMessage, statusMessage } from './accountCommands.js';
 import { CREATE_CONTENT_DIALOG, CreateContentDialog } from './createContentDialog.js';
 import type { ContentDraft } from './draft.js';
-import { recognizeIntent, typeFromUtterance } from './intents.js';
+import { LIST_PAGES_DIALOG, ListDraft, ListPagesDialog, ListPagesResult } from './listPagesDialog.js';
 import { messages } from './messages.js';
+import { recognize } from './recognizer.js';
+import { requesterOf } from './requester.js';
+import { SWITCH_SITE_DIALOG, SwitchSiteDialog } from './switchSiteDialog.js';
 
 export const MAIN_DIALOG = 'mainDialog';
 const MAIN_WATERFALL = 'mainWaterfall';
 
 export class MainDialog extends ComponentDialog {
-  constructor(createContent: CreateContentDialog) {
+  constructor(
+    private readonly connector: Connector,
+    createContent: CreateContentDialog,
+    listPages: ListPagesDialog,
+    switchSite: SwitchSiteDialog,
+  ) {
     super(MAIN_DIALOG);
-    this.addDialog(createContent).addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this)]));
+    this.addDialog(createContent)
+      .addDialog(listPages)
+      .addDialog(switchSite)
+      .addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.afterStep.bind(this)]));
     this.initialDialogId = MAIN_WATERFALL;
   }
 
@@ -37,22 +51,41 @@ export class MainDialog extends ComponentDialog {
     }
   }
 
-  private async routeStep(step: WaterfallStepContext) {
-    const text = step.context.activity.text;
-    switch (recognizeIntent(text)) {
+  private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const recognized = recognize(step.context.activity.text);
+    switch (recognized.intent) {
       case 'create-content': {
-        const draft: ContentDraft = { type: typeFromUtterance(text) };
+        const draft: ContentDraft = { type: recognized.type, proposedTitle: recognized.title, proposedSpace: recognized.space };
         return step.beginDialog(CREATE_CONTENT_DIALOG, draft);
       }
+      case 'list-pages': {
+        const draft: ListDraft = { proposedSpace: recognized.space, filter: recognized.filter };
+        return step.beginDialog(LIST_PAGES_DIALOG, draft);
+      }
+      case 'switch-site':
+        return step.beginDialog(SWITCH_SITE_DIALOG);
+      case 'status':
+        await step.context.sendActivity(await statusMessage(this.connector, requesterOf(step.context)));
+        return step.endDialog();
+      case 'sign-out':
+        await step.context.sendActivity(await signOutMessage(this.connector, requesterOf(step.context)));
+        return step.endDialog();
       case 'help':
         await step.context.sendActivity(messages.help(undefined));
         return step.endDialog();
       case 'cancel':
         await step.context.sendActivity(messages.nothingToCancel);
         return step.endDialog();
-      default:
-        await step.context.sendActivity(messages.didNotUnderstand);
+      case 'greeting':
+      case 'unknown':
+        await step.context.sendActivity(recognized.intent === 'greeting' ? messages.help(undefined) : messages.didNotUnderstand);
         return step.endDialog();
     }
+  }
+
+  /** A list ends when the user types something other than "more": that message is a new request. */
+  private async afterStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if ((step.result as ListPagesResult | undefined)?.reroute) return step.replaceDialog(MAIN_WATERFALL);
+    return step.endDialog();
   }
 }

@@ -6,7 +6,7 @@ import { typeLabel } from './draft.js';
 
 export const MAX_TITLE_LENGTH = 255;
 
-export const examples = ['create page', 'create a blog post', 'help', 'cancel'];
+export const PAGE_WINDOW = 10;
 
 export function connectionLine(info: { type: AuthType; mode: AuthMode; profileName: string; sandbox: boolean }): string {
   const where = info.sandbox
@@ -19,17 +19,25 @@ export function connectionLine(info: { type: AuthType; mode: AuthMode; profileNa
 
 export const messages = {
   welcome: (connection: string) =>
-    `Hi! I create Confluence pages and blog posts for you.\n\n${connection}\n\nTry **create page** or **create a blog post**. Type **help** at any time, or **cancel** to stop.`,
+    `Hi! I create Confluence pages and blog posts for you, and list the pages of a space.\n\n${connection}\n\nTry **create a page called Release notes in ENG** or **list pages in DEMO**. Type **help** at any time, or **cancel** to stop.`,
 
   help: (step: string | undefined) =>
     [
-      step ? `You're creating content: ${step}` : 'I can create a Confluence page or blog post for you.',
-      'Things you can say: **create page**, **create a blog post**, **cancel** (stop what we are doing), **help**.',
+      step ? `Right now ${step}` : 'I create Confluence pages and blog posts, and list the pages of a space.',
+      [
+        'For example:',
+        '- **create page**, or in one go: **create a page called Release notes in ENG**',
+        '- **new blog post in DEMO titled Sprint 12**',
+        '- **list pages in ENG**, or with a filter: **pages in ENG about release**',
+        '- **status** (how I am connected), **sign out**, **switch site**',
+        '- **cancel** stops what we are doing, at any step',
+      ].join('\n'),
     ].join('\n\n'),
 
-  didNotUnderstand: 'I did not catch that. Say **create page** or **create a blog post** to start, or **help** for more.',
+  didNotUnderstand:
+    'I did not catch that. Try **create a page called Release notes in ENG**, **list pages in DEMO**, or **help** for more examples.',
   cancelled: (what: string) => `Cancelled. ${what}`,
-  nothingToCancel: 'There is nothing to cancel. Say **create page** to start.',
+  nothingToCancel: 'There is nothing to cancel. Say **create page** or **list pages** to start.',
 
   signInPrompt: 'First, sign in to Confluence so I can act on your behalf. The link works once and for 10 minutes.',
   signInButton: 'Sign in to Confluence',
@@ -84,10 +92,38 @@ export const messages = {
   whatToChange: 'What would you like to change?',
   changeChoices: ['Space', 'Type', 'Title', 'Body'],
   creating: (type: string) => `Creating the ${type}…`,
+  createdSummary: (type: string, title: string, spaceName: string, spaceKey: string) =>
+    `Done! The ${type} **${title}** is in ${spaceName} (${spaceKey}).`,
+  orUseTheForm: 'Or fill in the form below and press **Create**.',
+  formChooseSpace: 'Choose a space.',
+  formUnknownSpace: (typed: string) => `There is no space "${typed.slice(0, 100)}" that you can see.`,
   created: (type: string, title: string, spaceName: string, spaceKey: string, url: string) =>
     `Done! The ${type} **${title}** is in ${spaceName} (${spaceKey}): ${url}`,
   draftDropped: 'Your draft was dropped; nothing was created in Confluence.',
   retryChoices: ['Retry', 'Change', 'Cancel'],
+  retryOrCancel: ['Retry', 'Cancel'],
+  whatNext: 'What would you like to do?',
+  switchSiteNeedsSignIn: 'You need to be connected to Confluence before choosing a site.',
+  onlyOneSite: (name: string | undefined) =>
+    name ? `Your account reaches only one Confluence site, **${name}**, so there is no other site to switch to.` : 'Your account reaches no Confluence site to switch to.',
+  siteSwitched: (name: string) => `From now on I will use **${name}**.`,
+  chooseSiteToUse: 'Which Confluence site should I use?',
+
+  listingStarted: (space: string) => `Fetching the pages of ${space}…`,
+  listingProgress: (fetched: number) => `Fetched ${fetched.toLocaleString('en-US')} pages so far…`,
+  spaceHasNoPages: (space: string) => `${space} has no pages yet. Say **create a page in …** to add one.`,
+  noPageMatches: (space: string, total: number, filter: string) =>
+    `${space} has ${count(total, 'page')}, but none has "${filter}" in its title. Try another word, or **list pages** without a filter.`,
+  pageListHeading: (space: string, total: number, matched: number, filter: string | undefined, from: number, to: number) =>
+    filter
+      ? `${space} has ${count(total, 'page')}; ${count(matched, 'title')} match "${filter}". ${from === to ? `Match ${from}` : `Matches ${from}–${to}`}:`
+      : `${space} has ${count(total, 'page')}. ${from === to ? `Page ${from}` : `Pages ${from}–${to}`}:`,
+  pageListContinued: (from: number, to: number, of: number) => `${from === to ? `Page ${from}` : `Pages ${from}–${to}`} of ${of.toLocaleString('en-US')}:`,
+  sayMore: (remaining: number) => `Say **more** for the next ${Math.min(remaining, PAGE_WINDOW)} (${remaining.toLocaleString('en-US')} left), or anything else to stop.`,
+  endOfList: 'That was the last one.',
+  cannotReadPages: (space: string) =>
+    `I cannot read the pages of ${space}: the space is gone or you lack permission to view its pages. Ask a space administrator, or pick another space.`,
+  listDropped: 'Nothing was changed in Confluence.',
 
   unexpectedError:
     'Sorry, something went wrong on my side. Your draft is kept: send your last answer again, or type **cancel** to stop.',
@@ -125,4 +161,8 @@ export function readFailure(kind: ConfluenceErrorKind): string {
     default:
       return 'Confluence refused to answer that request. Your answers so far are kept: say **retry**, or **cancel**.';
   }
+}
+
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }

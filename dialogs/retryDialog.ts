@@ -1,4 +1,4 @@
-/** After a failure: Retry, Change or Cancel. Its answer reaches the parent's next step as a RetryDecision. */
+/** After a failure: Retry, (Change,) Cancel. Its answer reaches the parent's next step as a RetryDecision. */
 import { ChoiceFactory, ChoicePrompt, ComponentDialog, FoundChoice, ListStyle, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { messages } from './messages.js';
 
@@ -9,6 +9,11 @@ export interface RetryDecision {
   decision: 'retry' | 'change' | 'cancel';
 }
 
+export interface RetryOptions {
+  /** Offer "Change" too (when there is a draft the user might want to edit). */
+  allowChange: boolean;
+}
+
 const CHOICE = 'retryChoice';
 
 export class RetryDialog extends ComponentDialog {
@@ -16,12 +21,14 @@ export class RetryDialog extends ComponentDialog {
     super(id);
     this.addDialog(new ChoicePrompt(CHOICE)).addDialog(
       new WaterfallDialog(`${id}Steps`, [
-        (step: WaterfallStepContext) =>
-          step.prompt(CHOICE, {
-            prompt: 'What would you like to do?',
-            choices: ChoiceFactory.toChoices(messages.retryChoices),
+        (step: WaterfallStepContext) => {
+          const { allowChange } = (step.options as RetryOptions | undefined) ?? { allowChange: false };
+          return step.prompt(CHOICE, {
+            prompt: messages.whatNext,
+            choices: ChoiceFactory.toChoices(allowChange ? messages.retryChoices : messages.retryOrCancel),
             style: ListStyle.suggestedAction,
-          }),
+          });
+        },
         (step: WaterfallStepContext) => {
           const decision = (step.result as FoundChoice).value.toLowerCase() as RetryDecision['decision'];
           return step.endDialog({ kind: RETRY_DECISION, decision } satisfies RetryDecision);

@@ -131,7 +131,7 @@ function mountSpaceRoutes(server: Server, context: SandboxContext): void {
     `${V2_PREFIX}/spaces/:id/pages`,
     v2Route(context, REQUIRED_SCOPE.readPage, (call) => {
       const space = findSpace(context, call.cloudId, pathParam(call.req, 'id'));
-      if (space === undefined) return sendNotFound(call.res);
+      if (space === undefined || !space.canReadPages) return sendNotFound(call.res);
       const depth = enumValue(call.query, 'depth', ['all', 'root'] as const);
       sendContentList(context, call, {
         type: 'page',

@@ -20,7 +20,7 @@ import { SandboxStore, type ContentRecord } from './store.js';
 import { mountViewerRoutes } from './viewer.js';
 
 export type { SeedContent, SeedSpace } from './seed.js';
-export { DEFAULT_SEED } from './seed.js';
+export { DEFAULT_SEED, DOCS_SPACE, SEED_WITH_DOCS } from './seed.js';
 
 /** The cloudId of the default site; stable so links and tests can name it. */
 export const DEFAULT_SANDBOX_CLOUD_ID = '5a4d6b1e-7c2f-4e0a-9b3d-0c0ffee5a2d0';
@@ -62,7 +62,7 @@ export interface SandboxSpace {
   key: string;
   name: string;
   cloudId: string;
-  homepageId: string;
+  homepageId?: string;
   canCreate: boolean;
 }
 

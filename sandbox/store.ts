@@ -20,9 +20,12 @@ const spaceSchema = z.object({
   status: z.enum(['current', 'archived']),
   createdAt: z.string(),
   authorId: z.string(),
-  homepageId: z.string(),
+  /** Absent for a space whose homepage was deleted (it then has no pages at all). */
+  homepageId: z.string().optional(),
   /** False for a space the sandbox user may read but not create in (Confluence then answers 404). */
   canCreate: z.boolean(),
+  /** False for a space the sandbox user can see but whose pages they may not view (Confluence answers 404). */
+  canReadPages: z.boolean().default(true),
 });
 
 const contentSchema = z.object({

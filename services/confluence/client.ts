@@ -8,13 +8,24 @@ import type { z } from 'zod';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { ConfluenceError, type ConfluenceErrorKind } from './errors.js';
 import { markdownToStorage } from './markdown.js';
-import { contentListSchema, createdContentSchema, errorBodySchema, spaceListSchema, type SpaceEntry, type SpaceList } from './responses.js';
+import {
+  contentListSchema,
+  createdContentSchema,
+  errorBodySchema,
+  pageListSchema,
+  spaceListSchema,
+  type PageEntry,
+  type SpaceEntry,
+  type SpaceList,
+} from './responses.js';
 import type {
   ConfluenceApi,
   ConfluenceTarget,
   ContentType,
   CreatedContent,
   NewContent,
+  PageChunk,
+  PageSummary,
   Space,
 } from './types.js';
 
@@ -40,6 +51,8 @@ const SPACE_KEY = /^[A-Za-z0-9_]{1,255}$/;
 const PERSONAL_SPACE_KEY = /^~[A-Za-z0-9_:-]{1,254}$/;
 /** A `_links.next` we are willing to send the token to: same API, no host, no dot segments, nothing odd. */
 const FOLLOWABLE_NEXT = /^\/wiki\/api\/v2\/[^\s\\]*$/;
+/** v2 ids are int64; anything else could only be a mistake or an attempt to reach another path. */
+const CONTENT_ID = /^\d{1,19}$/;
 
 type Method = 'GET' | 'POST';
 
@@ -124,6 +137,30 @@ export class ConfluenceClient implements ConfluenceApi {
     return { id: created.id, type: content.type, title: created.title, spaceId: created.spaceId, webUrl };
   }
 
+  async listPagesChunk(target: ConfluenceTarget, spaceId: string, cursor?: string): Promise<PageChunk> {
+    if (!CONTENT_ID.test(spaceId)) throw new ConfluenceError('not-found', 'Not a Confluence space id (list pages)');
+    const collection = `${API_PREFIX}/spaces/${spaceId}/pages`;
+    let path: string;
+    if (cursor === undefined) {
+      path = apiPath(`/spaces/${spaceId}/pages`, { limit: String(MAX_PAGE_SIZE), sort: 'title' });
+    } else {
+      // The cursor comes back from dialog state, so it is checked again before the token goes anywhere with it.
+      const followable = this.followableNext(cursor);
+      if (followable === undefined || !isUnder(followable, collection)) {
+        throw new ConfluenceError('invalid-request', 'Not a page-list cursor for this space (list pages)');
+      }
+      path = followable;
+    }
+    const page = await this.send(target, { operation: 'list pages in space', method: 'GET', path }, pageListSchema);
+    const pages = page.results.map((entry) => toPageSummary(entry, page._links?.base));
+    const next = page.results.length > 0 ? this.followableNext(page._links?.next) : undefined;
+    if (next !== undefined && !isUnder(next, collection)) {
+      this.logger.warn('confluence next link ignored', { reason: 'not the same page list' });
+      return { pages };
+    }
+    return next === undefined ? { pages } : { pages, next };
+  }
+
   private async send<T>(target: ConfluenceTarget, call: ApiCall, schema: z.ZodType<T>): Promise<T> {
     const started = Date.now();
     let response: AxiosResponse<unknown>;
@@ -182,6 +219,11 @@ function collectionPath(type: ContentType): string {
   return type === 'page' ? '/pages' : '/blogposts';
 }
 
+/** Whether a followable path lists exactly `collection` (the query may differ; the resource may not). */
+function isUnder(path: string, collection: string): boolean {
+  return path === collection || path.startsWith(`${collection}?`);
+}
+
 function normaliseSpaceKey(key: string): string | undefined {
   const trimmed = key.trim();
   if (PERSONAL_SPACE_KEY.test(trimmed)) return trimmed;
@@ -192,6 +234,14 @@ function normaliseSpaceKey(key: string): string | undefined {
 function toSpace(entry: SpaceEntry, base: string | undefined): Space {
   const webUrl = joinWebUrl(base, entry._links?.webui);
   return { id: entry.id, key: entry.key, name: entry.name, ...(webUrl === undefined ? {} : { webUrl }) };
+}
+
+function toPageSummary(entry: PageEntry, base: string | undefined): PageSummary {
+  const webUrl = joinWebUrl(base, entry._links?.webui);
+  if (webUrl === undefined) {
+    throw new ConfluenceError('unavailable', 'Confluence sent an unusable page link (list pages)', 200);
+  }
+  return { id: entry.id, title: entry.title, webUrl };
 }
 
 /** `_links.base + _links.webui`, only ever as an http(s) link: these URLs are shown to users as clickable links. */

@@ -38,6 +38,18 @@ export const contentListSchema = z.object({
   _links: listLinks,
 });
 
+/** One `PageBulk` of `GET /spaces/{id}/pages`: what a listing shows and links to. */
+export const pageEntrySchema = z.object({
+  id: contentId,
+  title: z.string(),
+  _links: z.object({ webui: z.string().optional() }).optional(),
+});
+
+export const pageListSchema = z.object({
+  results: z.array(pageEntrySchema),
+  _links: listLinks,
+});
+
 /** `PageSingle` / `BlogPostSingle` plus `_links.base`, as returned by a successful create (200). */
 export const createdContentSchema = z.object({
   id: contentId,
@@ -65,3 +77,5 @@ export const errorBodySchema = z.object({
 
 export type SpaceList = z.infer<typeof spaceListSchema>;
 export type SpaceEntry = z.infer<typeof spaceSchema>;
+export type PageList = z.infer<typeof pageListSchema>;
+export type PageEntry = z.infer<typeof pageEntrySchema>;

@@ -34,6 +34,21 @@ export interface CreatedContent {
   webUrl: string;
 }
 
+/** One page of a space listing. */
+export interface PageSummary {
+  id: string;
+  title: string;
+  /** Browser link: `_links.base + _links.webui`. */
+  webUrl: string;
+}
+
+/** One response's worth of a space's pages (up to 250). */
+export interface PageChunk {
+  pages: PageSummary[];
+  /** Opaque: pass back to get the next chunk; undefined on the last chunk. */
+  next?: string;
+}
+
 /** Where and as whom a call goes: `{apiUrl}/ex/confluence/{cloudId}/wiki/api/v2/…` with a bearer token. */
 export interface ConfluenceTarget {
   apiUrl: string;
@@ -49,4 +64,9 @@ export interface ConfluenceApi {
   /** Whether content of this type with exactly this title already exists in the space. */
   titleExists(target: ConfluenceTarget, spaceId: string, type: ContentType, title: string): Promise<boolean>;
   createContent(target: ConfluenceTarget, content: NewContent): Promise<CreatedContent>;
+  /**
+   * One chunk of the space's pages, sorted by title: the first without `cursor`, then each following one with the
+   * previous chunk's `next`. Rejects with 'not-found' when the space is gone or not readable.
+   */
+  listPagesChunk(target: ConfluenceTarget, spaceId: string, cursor?: string): Promise<PageChunk>;
 }

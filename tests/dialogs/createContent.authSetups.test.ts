@@ -28,7 +28,7 @@ describe.each(setups)('Create Content with type %s in mode %s', (type, mode) => 
 
   it('authorizes as the mode says, then creates a page the sandbox holds', async () => {
     if (mode === 'preauthorized') await world.preauthorize();
-    const driver = new DialogDriver(new CreateContentDialog(world.access, silentLogger));
+    const driver = new DialogDriver((prefs) => new CreateContentDialog(world.access, silentLogger, prefs));
 
     let turn = await driver.say('create page');
     if (mode === 'user') {
@@ -52,18 +52,19 @@ describe.each(setups)('Create Content with type %s in mode %s', (type, mode) => 
     expect(turn.text).toMatch(/Ready to create this page/);
     expect(turn.buttons).toEqual(['Create', 'Change', 'Cancel']);
     turn = await driver.say('Create');
-    expect(turn.text).toMatch(new RegExp(`Done! The page \\*\\*Notes from ${type} ${mode}\\*\\* is in Demo space \\(DEMO\\): http`));
+    expect(turn.text).toMatch(new RegExp(`Done! The page \\*\\*Notes from ${type} ${mode}\\*\\* is in Demo space \\(DEMO\\)\\.`));
+    expect(turn.buttons).toContain('Open in Confluence');
 
     const [created] = await world.sandbox.findContent((c) => c.title === `Notes from ${type} ${mode}`);
     expect(created).toMatchObject({ type: 'page', spaceKey: 'DEMO' });
     expect(created!.body).toContain('<h1>Heading</h1>');
     expect(created!.body).toContain('<em>text</em>');
-    expect(turn.text).toContain(created!.webUrl);
+    expect(turn.urls).toContain(created!.webUrl);
   });
 
   it('creates a blog post', async () => {
     if (mode === 'preauthorized') await world.preauthorize();
-    const driver = new DialogDriver(new CreateContentDialog(world.access, silentLogger), { type: 'blogpost' });
+    const driver = new DialogDriver((prefs) => new CreateContentDialog(world.access, silentLogger, prefs), { type: 'blogpost' });
     let turn = await driver.say('create a blog post');
     if (mode === 'user') {
       await world.completeSignIn(turn.signInLink!);
@@ -80,7 +81,7 @@ describe.each(setups)('Create Content with type %s in mode %s', (type, mode) => 
 
   if (mode === 'preauthorized') {
     it('tells the user an administrator must authorize when no shared token exists', async () => {
-      const driver = new DialogDriver(new CreateContentDialog(world.access, silentLogger));
+      const driver = new DialogDriver((prefs) => new CreateContentDialog(world.access, silentLogger, prefs));
       const turn = await driver.say('create page');
       expect(turn.text).toMatch(/administrator must run `npm run admin -- authorize`/);
       expect(turn.signInLink).toBeUndefined();
@@ -88,8 +89,8 @@ describe.each(setups)('Create Content with type %s in mode %s', (type, mode) => 
 
     it('serves every user with the one shared token', async () => {
       await world.preauthorize();
-      const first = new DialogDriver(new CreateContentDialog(world.access, silentLogger), undefined, 'alice');
-      const second = new DialogDriver(new CreateContentDialog(world.access, silentLogger), undefined, 'bob');
+      const first = new DialogDriver((prefs) => new CreateContentDialog(world.access, silentLogger, prefs), undefined, 'alice');
+      const second = new DialogDriver((prefs) => new CreateContentDialog(world.access, silentLogger, prefs), undefined, 'bob');
       expect((await first.say('create page')).text).toMatch(/Which space\?/);
       expect((await second.say('create page')).text).toMatch(/Which space\?/);
     });

@@ -13,7 +13,7 @@ import { freePort } from '../helpers/ports.js';
 import { createWorld, World } from '../helpers/world.js';
 
 function newDriver(world: World, options?: unknown, storage?: FileStateStorage): DialogDriver {
-  return new DialogDriver(new CreateContentDialog(world.access, silentLogger), options, 'user1', storage);
+  return new DialogDriver((prefs) => new CreateContentDialog(world.access, silentLogger, prefs), options, 'user1', storage);
 }
 
 describe('Create Content, pre-authorized (no sign-in in the way)', () => {
@@ -211,9 +211,9 @@ describe('Create Content, user mode', () => {
   });
 
   it('keeps one user out of another user’s token', async () => {
-    const alice = new DialogDriver(new CreateContentDialog(world.access, silentLogger), undefined, 'alice');
+    const alice = new DialogDriver((prefs) => new CreateContentDialog(world.access, silentLogger, prefs), undefined, 'alice');
     await signedIn(alice);
-    const bob = new DialogDriver(new CreateContentDialog(world.access, silentLogger), undefined, 'bob');
+    const bob = new DialogDriver((prefs) => new CreateContentDialog(world.access, silentLogger, prefs), undefined, 'bob');
     expect((await bob.say('create page')).signInLink).toBeDefined();
   });
 });

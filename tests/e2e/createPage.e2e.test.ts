@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startApp, RunningApp } from '../../app.js';
 import { signInThroughBrowser } from '../helpers/browser.js';
-import { EmulatorChannel, signInLinkOf, textsOf } from '../helpers/emulatorChannel.js';
+import { EmulatorChannel, signInLinkOf, textsOf, urlsOf } from '../helpers/emulatorChannel.js';
 import { freePort } from '../helpers/ports.js';
 
 describe('Create Content end to end (Emulator protocol, sandbox, user mode)', () => {
@@ -54,16 +54,27 @@ describe('Create Content end to end (Emulator protocol, sandbox, user mode)', ()
     expect(textsOf(await channel.say('DEMO')).join('\n')).toMatch(/title of the page/);
     expect(textsOf(await channel.say('End-to-end page')).join('\n')).toMatch(/Markdown/);
     expect(textsOf(await channel.say('Hello **world**')).join('\n')).toMatch(/Ready to create this page/);
-    const done = textsOf(await channel.say('Create')).join('\n');
-    expect(done).toMatch(/Done! The page \*\*End-to-end page\*\* is in/);
+    const result = await channel.say('Create');
+    expect(textsOf(result).join('\n')).toMatch(/Done! The page \*\*End-to-end page\*\* is in Demo space \(DEMO\)/);
 
-    const url = /(http:\/\/\S+)$/.exec(done)?.[1];
-    expect(url).toBeDefined();
+    const [url] = urlsOf(result);
+    expect(url).toMatch(/^http:\/\/localhost:\d+\/sandbox\/wiki\//);
     const view = await fetch(url!);
     expect(view.status).toBe(200);
     const html = await view.text();
     expect(html).toContain('End-to-end page');
     expect(html).toContain('<strong>world</strong>');
+  });
+
+  it('lists every page of the 3,000-page demo space, ten at a time', async () => {
+    const first = textsOf(await channel.say('list pages in DOCS')).join('\n');
+    expect(first).toMatch(/\*\*Documentation archive \(DOCS\)\*\* has 3,000 pages\. Pages 1–10:/);
+    expect(first).toMatch(/Say \*\*more\*\* for the next 10 \(2,990 left\)/);
+    const links = [...first.matchAll(/\]\((http:\/\/[^)]+)\)/g)].map((m) => m[1]!);
+    expect(links).toHaveLength(10);
+    expect((await fetch(links[0]!)).status).toBe(200);
+    expect(textsOf(await channel.say('more')).join('\n')).toMatch(/Pages 11–20 of 3,000:/);
+    expect(textsOf(await channel.say('pages in DOCS about release')).join('\n')).toMatch(/has 3,000 pages; 500 titles match "release"/);
   });
 
   it('answers help and unrecognized messages instead of staying silent', async () => {

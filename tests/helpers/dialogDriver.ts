@@ -1,9 +1,14 @@
 /** Talks to a dialog under DialogTestClient the way a person would, collecting every reply of a turn. */
 import type { Activity } from 'botbuilder';
-import { ConversationState, MemoryStorage, Storage } from 'botbuilder';
+import { AutoSaveStateMiddleware, ConversationState, MemoryStorage, Storage, UserState } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { SIGN_IN_COMPLETED_EVENT, SignInCompletedValue } from '../../dialogs/signInDialog.js';
+import { SitePreference, UserStateSitePreference } from '../../dialogs/sitePreference.js';
+import { readCard } from './cardText.js';
+
+/** Builds the dialog under test with the driver's own user-state site preference. */
+export type DialogFactory = (sitePreference: SitePreference) => Dialog;
 
 export interface Turn {
   activities: Partial<Activity>[];
@@ -13,18 +18,31 @@ export interface Turn {
   buttons: string[];
   /** The sign-in link, when a sign-in card was sent. */
   signInLink?: string;
+  /** URLs of open-URL buttons on cards (sign-in links, "Open in Confluence"). */
+  urls: string[];
+  /** Adaptive Cards sent, as JSON. */
+  adaptiveCards: Array<Record<string, unknown>>;
 }
 
 export class DialogDriver {
   readonly client: DialogTestClient;
+  typingCount = 0;
 
   constructor(
-    dialog: Dialog,
+    build: DialogFactory,
     options?: unknown,
     private readonly userId = 'user1',
     storage: Storage = new MemoryStorage(),
   ) {
-    this.client = new DialogTestClient('emulator', dialog, options, [], new ConversationState(storage));
+    const conversationState = new ConversationState(storage);
+    const userState = new UserState(storage);
+    const dialog = build(new UserStateSitePreference(userState.createProperty<string | undefined>('preferredSiteId')));
+    this.client = new DialogTestClient('emulator', dialog, options, [new AutoSaveStateMiddleware(userState)], conversationState);
+  }
+
+  /** Submits an Adaptive Card (Action.Submit): the activity carries `value`, and no text. */
+  async submit(value: Record<string, unknown>): Promise<Turn> {
+    return this.turn(await this.client.sendActivity({ type: 'message', value, from: this.from }));
   }
 
   async say(text: string): Promise<Turn> {
@@ -50,19 +68,22 @@ export class DialogDriver {
     for (let reply = first; reply !== undefined; reply = this.client.getNextReply()) activities.push(reply);
     const texts: string[] = [];
     const buttons: string[] = [];
+    const urls: string[] = [];
+    const adaptiveCards: Array<Record<string, unknown>> = [];
     let signInLink: string | undefined;
     for (const activity of activities) {
       if (activity.text) texts.push(activity.text);
+      if (activity.type === 'typing') this.typingCount++;
       for (const action of activity.suggestedActions?.actions ?? []) buttons.push(String(action.title));
       for (const attachment of activity.attachments ?? []) {
-        const content = attachment.content as { text?: string; buttons?: Array<{ type: string; title: string; value: string }> };
-        if (content.text) texts.push(content.text);
-        for (const button of content.buttons ?? []) {
-          buttons.push(button.title);
-          if (button.type === 'openUrl' || button.type === 'signin') signInLink = button.value;
-        }
+        const reading = readCard(attachment.content);
+        texts.push(...reading.texts);
+        buttons.push(...reading.buttons);
+        urls.push(...reading.urls);
+        if (attachment.contentType === 'application/vnd.microsoft.card.hero' && reading.urls.length > 0) signInLink = reading.urls[0];
+        if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') adaptiveCards.push(attachment.content as Record<string, unknown>);
       }
     }
-    return { activities, text: texts.join('\n'), buttons, signInLink };
+    return { activities, text: texts.join('\n'), buttons, signInLink, urls, adaptiveCards };
   }
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readCard } from './cardText.js';
 
 export interface ReceivedActivity {
   type: string;
@@ -89,7 +90,11 @@ export class EmulatorChannel {
 }
 
 export function textsOf(activities: ReceivedActivity[]): string[] {
-  return activities.map((a) => a.text ?? a.attachments?.map((att) => att.content.text ?? '').join(' ') ?? '');
+  return activities.map((a) => [a.text ?? '', ...(a.attachments ?? []).flatMap((att) => readCard(att.content).texts)].join(' ').trim());
+}
+
+export function urlsOf(activities: ReceivedActivity[]): string[] {
+  return activities.flatMap((a) => (a.attachments ?? []).flatMap((att) => readCard(att.content).urls));
 }
 
 export function signInLinkOf(activities: ReceivedActivity[]): string {

@@ -13,7 +13,7 @@ import { AuthService } from '../../services/auth/authService.js';
 import type { AuthMode, AuthType } from '../../services/auth/types.js';
 import { loadConfig } from '../../services/config/config.js';
 import { ConfluenceClient } from '../../services/confluence/client.js';
-import { createSandbox, Sandbox } from '../../sandbox/index.js';
+import { createSandbox, Sandbox, SeedSpace } from '../../sandbox/index.js';
 import { decideOnConsentPage } from './browser.js';
 import { freePort } from './ports.js';
 
@@ -38,6 +38,8 @@ export interface WorldOptions {
   sites?: Array<{ cloudId: string; name: string }>;
   /** The custom profile's refresh endpoint, when a test needs it to differ from the token endpoint. */
   customRefreshTokenUrl?: string;
+  /** What each sandbox site holds (default: the sandbox's own demo seed). */
+  seed?: SeedSpace[];
 }
 
 export async function createWorld(options: WorldOptions = {}): Promise<World> {
@@ -53,6 +55,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     publicUrl: config.publicUrl,
     resolveClient: sandboxClientResolver(auth, systemSecret),
     sites: options.sites,
+    seed: options.seed,
   });
   const server = restify.createServer();
   server.use(restify.plugins.queryParser());

@@ -1,30 +1,4 @@
-import { recognizeIntent, typeFromUtterance } from '../../../dialogs/intents.js';
 import { closeMatches, findSpace } from '../../../dialogs/spaceMatching.js';
-
-describe('recognizeIntent', () => {
-  it.each([
-    ['create content', 'create-content'],
-    ['create page', 'create-content'],
-    ['New page', 'create-content'],
-    ['create a blog post', 'create-content'],
-    ['please write a new blogpost', 'create-content'],
-    ['page', 'create-content'],
-    ['help', 'help'],
-    ['?', 'help'],
-    ['cancel', 'cancel'],
-    ['hello there', 'greeting'],
-    ['what is the weather', 'unknown'],
-    ['', 'unknown'],
-  ])('%j → %s', (text, intent) => {
-    expect(recognizeIntent(text)).toBe(intent);
-  });
-
-  it('takes the type from the utterance when it names one', () => {
-    expect(typeFromUtterance('create a blog post')).toBe('blogpost');
-    expect(typeFromUtterance('new page')).toBe('page');
-    expect(typeFromUtterance('create content')).toBeUndefined();
-  });
-});
 
 describe('space matching', () => {
   const spaces = [

@@ -1,0 +1,110 @@
+/**
+ * Adaptive Cards (schema 1.5, which Teams, Web Chat and the Emulator render) for the Create Content form and for
+ * the result. Text from users and Confluence goes into TextBlock `text` and input values, never into markup.
+ */
+import { Attachment, CardFactory } from 'botbuilder';
+import { z } from 'zod';
+import type { ContentType, Space } from '../services/confluence/types.js';
+import { MAX_TITLE_LENGTH } from './messages.js';
+
+export const FORM_ACTION = 'createContentForm';
+
+/** Channels whose clients render Adaptive Cards; elsewhere the step-by-step path is the only one. */
+const CARD_CHANNELS = new Set(['msteams', 'webchat', 'directline', 'emulator']);
+
+export function rendersCards(channelId: string | undefined): boolean {
+  return channelId !== undefined && CARD_CHANNELS.has(channelId);
+}
+
+export interface FormValues {
+  spaceKey?: string;
+  type?: ContentType;
+  title?: string;
+  body?: string;
+}
+
+export type FormErrors = Partial<Record<keyof FormValues, string>>;
+
+const submissionSchema = z.object({
+  action: z.literal(FORM_ACTION),
+  spaceKey: z.string().max(300).optional(),
+  type: z.enum(['page', 'blogpost']).optional().catch(undefined),
+  title: z.string().max(10_000).optional(),
+  body: z.string().max(10_000_000).optional(),
+});
+
+/** The values of a form submission, or undefined when `value` is not one (another card, a forged payload). */
+export function parseFormSubmission(value: unknown): FormValues | undefined {
+  const parsed = submissionSchema.safeParse(value);
+  if (!parsed.success) return undefined;
+  const { spaceKey, type, title, body } = parsed.data;
+  return { spaceKey: spaceKey?.trim() || undefined, type, title, body };
+}
+
+export function createContentFormCard(spaces: Space[], values: FormValues = {}, errors: FormErrors = {}): Attachment {
+  const error = (field: keyof FormValues) =>
+    errors[field] ? [{ type: 'TextBlock', text: errors[field], color: 'attention', wrap: true, size: 'small' }] : [];
+  return CardFactory.adaptiveCard({
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [
+      { type: 'TextBlock', text: 'New Confluence content', weight: 'bolder', size: 'medium', wrap: true },
+      ...(Object.keys(errors).length > 0
+        ? [{ type: 'TextBlock', text: 'Please fix the fields marked below.', color: 'attention', wrap: true }]
+        : []),
+      {
+        type: 'Input.ChoiceSet',
+        id: 'spaceKey',
+        label: 'Space',
+        isRequired: true,
+        errorMessage: 'Choose a space.',
+        style: 'compact',
+        value: values.spaceKey ?? '',
+        choices: spaces.map((space) => ({ title: `${space.name} (${space.key})`, value: space.key })),
+      },
+      ...error('spaceKey'),
+      {
+        type: 'Input.ChoiceSet',
+        id: 'type',
+        label: 'Type',
+        style: 'expanded',
+        value: values.type ?? 'page',
+        choices: [
+          { title: 'Page', value: 'page' },
+          { title: 'Blog post', value: 'blogpost' },
+        ],
+      },
+      ...error('type'),
+      {
+        type: 'Input.Text',
+        id: 'title',
+        label: 'Title',
+        isRequired: true,
+        errorMessage: 'Type a title.',
+        maxLength: MAX_TITLE_LENGTH,
+        value: values.title ?? '',
+      },
+      ...error('title'),
+      {
+        type: 'Input.Text',
+        id: 'body',
+        label: 'Content (Markdown, optional)',
+        isMultiline: true,
+        value: values.body ?? '',
+      },
+      ...error('body'),
+    ],
+    actions: [{ type: 'Action.Submit', title: 'Create', data: { action: FORM_ACTION } }],
+  });
+}
+
+export function createdContentCard(summary: string, webUrl: string): Attachment {
+  return CardFactory.adaptiveCard({
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [{ type: 'TextBlock', text: summary, wrap: true }],
+    actions: [{ type: 'Action.OpenUrl', title: 'Open in Confluence', url: webUrl }],
+  });
+}

@@ -1,0 +1,235 @@
+import axios from 'axios';
+import { ConfluenceClient } from '../../../services/confluence/client.js';
+import { ConfluenceError } from '../../../services/confluence/errors.js';
+import { PageListing, titleMatches, type ListingBookmark, type PageListingSummary } from '../../../services/confluence/pageListing.js';
+import type { ConfluenceApi, ConfluenceTarget, PageChunk, PageSummary } from '../../../services/confluence/types.js';
+import { SEED_WITH_DOCS } from '../../../sandbox/seed.js';
+import { startFakeConfluenceServer, type FakeConfluenceServer } from '../../helpers/fakeConfluenceServer.js';
+import { createWorld, type World } from '../../helpers/world.js';
+import { CLOUD_ID, signIn, startSandbox, type Harness } from '../sandbox/sandboxHarness.js';
+
+const byTitle = (a: PageSummary, b: PageSummary): number => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
+
+/** The real client, with every HTTP request it makes written down (the chunk's cursor, or 'first'). */
+function recordingApi(events: string[] = []): { api: Pick<ConfluenceApi, 'listPagesChunk'>; events: string[]; requests: () => number } {
+  const client = new ConfluenceClient({ http: axios.create({ proxy: false }) });
+  let requests = 0;
+  return {
+    events,
+    requests: () => requests,
+    api: {
+      listPagesChunk: (target: ConfluenceTarget, spaceId: string, cursor?: string): Promise<PageChunk> => {
+        requests += 1;
+        events.push(cursor === undefined ? 'fetch first' : 'fetch next');
+        return client.listPagesChunk(target, spaceId, cursor);
+      },
+    },
+  };
+}
+
+describe('titleMatches', () => {
+  it.each([
+    ['Release notes 4.12', undefined, true],
+    ['Release notes 4.12', '', true],
+    ['Release notes 4.12', '   ', true],
+    ['Release notes 4.12', 'release', true],
+    ['Release notes 4.12', 'NOTES release', true],
+    ['Release notes 4.12', '  notes\t4.1 ', true],
+    ['Release notes 4.12', 'release plan', false],
+    ['Runbook 0421', 'release', false],
+    ['Preleased', 'release', true],
+  ])('%s with filter %p → %p', (title, filter, expected) => {
+    expect(titleMatches(title, filter)).toBe(expected);
+  });
+});
+
+describe('PageListing against the sandbox over HTTP (3,000-page DOCS space)', () => {
+  let harness: Harness;
+  let target: ConfluenceTarget;
+  let docsId: string;
+  /** Every page of DOCS as the sandbox holds it, in the title order Confluence lists them. */
+  let expected: PageSummary[];
+  const scans = new Map<string, Promise<PageListingSummary>>();
+
+  /** The window tests need a scan's bookmarks, not a scan of their own: one scan per filter serves them all. */
+  function bookmarksFor(filter: string | undefined): Promise<ListingBookmark[]> {
+    const key = filter ?? '';
+    if (!scans.has(key)) scans.set(key, new PageListing(recordingApi().api).scan(target, docsId, { filter, windowSize: 10 }));
+    return scans.get(key)!.then((summary) => summary.bookmarks);
+  }
+
+  beforeAll(async () => {
+    harness = await startSandbox({ seed: SEED_WITH_DOCS });
+    const tokens = await signIn(harness);
+    target = { apiUrl: `${harness.url}/sandbox/api`, cloudId: CLOUD_ID, accessToken: tokens.access_token };
+    docsId = (await harness.sandbox.listSpaces()).find((space) => space.key === 'DOCS')!.id;
+    const contents = await harness.sandbox.findContent((content) => content.spaceKey === 'DOCS' && content.type === 'page');
+    expected = contents.map(({ id, title, webUrl }) => ({ id, title, webUrl })).sort(byTitle);
+  });
+
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it('counts all 3,000 pages in 12 requests of 250 and keeps only the first window', async () => {
+    const { api, requests } = recordingApi();
+
+    const summary = await new PageListing(api).scan(target, docsId, { windowSize: 10 });
+
+    expect(expected).toHaveLength(3000);
+    expect(summary.total).toBe(3000);
+    expect(summary.matched).toBe(3000);
+    expect(summary.requests).toBe(12);
+    expect(requests()).toBe(12);
+    expect(summary.firstPages).toEqual(expected.slice(0, 10));
+    expect(summary.firstPages[0]!.webUrl).toMatch(new RegExp(`^${harness.url}/sandbox/wiki/spaces/DOCS/pages/\\d+/API\\+guide`));
+    expect(summary.bookmarks).toHaveLength(12);
+    expect(summary.bookmarks.map((mark) => mark.matchedBefore)).toEqual(Array.from({ length: 12 }, (_, chunk) => chunk * 250));
+    expect(summary.bookmarks[0]).toEqual({ matchedBefore: 0 });
+    expect(summary.bookmarks.slice(1).every((mark) => typeof mark.cursor === 'string')).toBe(true);
+  });
+
+  it('reports progress after every chunk and waits for it before the next request', async () => {
+    const events: string[] = [];
+    const { api } = recordingApi(events);
+    const onProgress = async (fetched: number): Promise<void> => {
+      events.push(`progress ${fetched}`);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      events.push('progress done');
+    };
+
+    await new PageListing(api).scan(target, docsId, { windowSize: 10, onProgress });
+
+    const expectedEvents = Array.from({ length: 12 }, (_, chunk) => [chunk === 0 ? 'fetch first' : 'fetch next', `progress ${(chunk + 1) * 250}`, 'progress done']).flat();
+    expect(events).toEqual(expectedEvents);
+  });
+
+  it('filters by every word of the title, counting matches and keeping the first ones', async () => {
+    const { api } = recordingApi();
+    const releases = expected.filter((page) => /release/i.test(page.title));
+
+    const summary = await new PageListing(api).scan(target, docsId, { filter: 'RELEASE', windowSize: 10 });
+
+    expect(summary.total).toBe(3000);
+    expect(summary.matched).toBe(500);
+    expect(summary.matched).toBe(releases.length);
+    expect(summary.firstPages).toEqual(releases.slice(0, 10));
+    expect(summary.requests).toBe(12);
+    // The 500 release notes sit in two chunks of the title order: one bookmark each.
+    expect(summary.bookmarks.map((mark) => mark.matchedBefore)).toEqual([0, 250]);
+
+    const twoWords = await new PageListing(api).scan(target, docsId, { filter: 'notes 2.1', windowSize: 50 });
+    const wanted = expected.filter((page) => titleMatches(page.title, 'notes 2.1'));
+    expect(wanted.length).toBeGreaterThan(0);
+    expect(twoWords.matched).toBe(wanted.length);
+    expect(twoWords.firstPages).toEqual(wanted.slice(0, 50));
+  });
+
+  it('finds nothing without keeping anything when no title matches', async () => {
+    const { api, requests } = recordingApi();
+    const listing = new PageListing(api);
+
+    const summary = await listing.scan(target, docsId, { filter: 'no such words', windowSize: 10 });
+
+    expect(summary).toEqual({ total: 3000, matched: 0, firstPages: [], bookmarks: [], requests: 12 });
+    expect(await listing.window(target, docsId, summary.bookmarks, { filter: 'no such words', offset: 0, size: 10 })).toEqual([]);
+    expect(requests()).toBe(12);
+  });
+
+  it('fetches a later window from its bookmark in one request', async () => {
+    const bookmarks = await bookmarksFor(undefined);
+    const { api, requests } = recordingApi();
+
+    const pages = await new PageListing(api).window(target, docsId, bookmarks, { offset: 1010, size: 10 });
+
+    expect(pages).toEqual(expected.slice(1010, 1020));
+    expect(requests()).toBe(1);
+  });
+
+  it('fetches a window across a chunk boundary in two requests, from bookmarks that went through JSON', async () => {
+    const bookmarks = await bookmarksFor(undefined);
+    const stored = JSON.parse(JSON.stringify(bookmarks)) as ListingBookmark[];
+    expect(stored).toEqual(bookmarks);
+    const { api, requests } = recordingApi();
+
+    const pages = await new PageListing(api).window(target, docsId, stored, { offset: 245, size: 10 });
+
+    expect(pages).toEqual(expected.slice(245, 255));
+    expect(requests()).toBe(2);
+  });
+
+  it('fetches a filtered window across a chunk boundary, and stops at the last match', async () => {
+    const releases = expected.filter((page) => titleMatches(page.title, 'release'));
+    const bookmarks = await bookmarksFor('release');
+    const { api, requests } = recordingApi();
+    const listing = new PageListing(api);
+
+    expect(await listing.window(target, docsId, bookmarks, { filter: 'release', offset: 245, size: 10 })).toEqual(releases.slice(245, 255));
+    expect(requests()).toBe(2);
+    expect(await listing.window(target, docsId, bookmarks, { filter: 'release', offset: 495, size: 10 })).toEqual(releases.slice(495));
+    expect(requests()).toBe(3);
+  });
+
+  it('answers not-found for a space that does not exist', async () => {
+    const { api } = recordingApi();
+    const failure = await new PageListing(api).scan(target, '999999999', { windowSize: 10 }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConfluenceError);
+    expect((failure as ConfluenceError).kind).toBe('not-found');
+  });
+});
+
+describe('PageListing through the connection the dialogs use', () => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await createWorld({ mode: 'preauthorized' });
+    await world.preauthorize();
+  });
+
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it('lists the ENG space (its homepage and three pages) with the pre-authorized token', async () => {
+    const connection = await world.auth.getConnection({ channelId: 'test', userId: 'anyone' });
+    if (connection.status !== 'connected') throw new Error(`not connected: ${connection.status}`);
+    const target = { apiUrl: connection.apiUrl, cloudId: connection.sites[0]!.cloudId, accessToken: connection.accessToken };
+    const eng = (await world.sandbox.listSpaces()).find((space) => space.key === 'ENG')!;
+
+    const summary = await new PageListing(new ConfluenceClient()).scan(target, eng.id, { windowSize: 10 });
+
+    expect(summary.firstPages.map((page) => page.title)).toEqual(['Architecture overview', 'Decision log', 'Engineering', 'Runbook']);
+    expect(summary).toMatchObject({ total: 4, matched: 4, requests: 1, bookmarks: [{ matchedBefore: 0 }] });
+  });
+});
+
+describe('PageListing against a server that never stops', () => {
+  let server: FakeConfluenceServer;
+
+  beforeEach(async () => {
+    server = await startFakeConfluenceServer();
+  });
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  const pageBulk = (n: number): Record<string, unknown> => ({ id: String(n), status: 'current', title: `Page ${n}`, _links: { webui: `/spaces/X/pages/${n}` } });
+
+  it('gives up after maxRequests, and at once when the same next link comes back', async () => {
+    const target = { apiUrl: server.apiUrl, cloudId: 'cloud-1', accessToken: 'at-endless' };
+    const client = new ConfluenceClient({ http: axios.create({ proxy: false }) });
+    server.handle(() => {
+      const n = server.requests.length;
+      return { status: 200, body: { results: [pageBulk(n)], _links: { next: `/wiki/api/v2/spaces/1/pages?cursor=${n}`, base: 'https://x.example/wiki' } } };
+    });
+
+    await expect(new PageListing(client, { maxRequests: 5 }).scan(target, '1', { windowSize: 10 })).rejects.toMatchObject({ kind: 'unavailable' });
+    expect(server.requests).toHaveLength(5);
+
+    server.requests.length = 0;
+    server.handle(() => ({ status: 200, body: { results: [pageBulk(1)], _links: { next: '/wiki/api/v2/spaces/1/pages?cursor=same', base: 'https://x.example/wiki' } } }));
+    await expect(new PageListing(client).scan(target, '1', { windowSize: 10 })).rejects.toMatchObject({ kind: 'unavailable' });
+    expect(server.requests).toHaveLength(2);
+  });
+});
