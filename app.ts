@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import restify from 'restify';
-import { ConversationState, UserState } from 'botbuilder';
+import { PrivateConversationState, UserState } from 'botbuilder';
 import { ConfluenceBot } from './bots/confluenceBot.js';
 import { createAdapter } from './bots/adapter.js';
 import { createSignInResumer } from './bots/signInResumer.js';
+import { recordTranscripts } from './bots/transcriptRecorder.js';
 import { ConfluenceAccess } from './dialogs/confluenceAccess.js';
 import { CreateContentDialog } from './dialogs/createContentDialog.js';
 import { ListPagesDialog } from './dialogs/listPagesDialog.js';
@@ -22,7 +23,9 @@ import { ConfluenceClient } from './services/confluence/client.js';
 import { createLogger, Logger } from './services/logging/logger.js';
 import { FileStateStorage } from './services/storage/fileStateStorage.js';
 import { createSandbox, Sandbox, SEED_WITH_DOCS } from './sandbox/index.js';
+import { activityProblem } from './web/activityGuard.js';
 import { mountOAuthRoutes } from './web/oauthRoutes.js';
+import { mountWebChatForConfig } from './web/webChat/index.js';
 
 export interface RunningApp {
   config: Config;
@@ -47,7 +50,8 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
 
   const auth = await AuthService.open({ config, logger: log, onAdminAttention: (message) => log.warn(message) });
   const storage = new FileStateStorage(path.join(config.dataDir, 'state'));
-  const conversationState = new ConversationState(storage);
+  // Dialog state per person per conversation: in a Teams group chat, each person has their own draft and steps.
+  const conversationState = new PrivateConversationState(storage);
   const userState = new UserState(storage);
 
   const access = new ConfluenceAccess(auth, new ConfluenceClient({ logger: log }));
@@ -58,21 +62,47 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
     new ListPagesDialog(access, log, sitePreference),
     new SwitchSiteDialog(auth, sitePreference),
   );
-  const bot = new ConfluenceBot(conversationState, userState, mainDialog, auth);
+  const bot = new ConfluenceBot(conversationState, userState, mainDialog, auth, log);
   const adapter = createAdapter(config, log);
+  if (config.transcriptsDir) {
+    recordTranscripts(adapter, { directory: path.resolve(config.transcriptsDir), logger: log });
+    log.info('recording conversations as Emulator transcripts', { directory: path.resolve(config.transcriptsDir) });
+  }
 
   const server = restify.createServer({ name: 'confluence-assistant' });
   server.use(restify.plugins.queryParser());
   server.use(restify.plugins.bodyParser({ mapParams: false }));
 
+  // A clean shutdown lets turns in flight finish (they may still need the sandbox on this same server) and
+  // refuses new ones, so Bot Framework channels retry them against the next instance.
+  let draining = false;
+  const requestsInFlight = new Set<Promise<void>>();
   server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, (context) => bot.run(context));
+    if (draining) {
+      res.json(503, { error: 'The bot is restarting; try again in a moment.' });
+      return;
+    }
+    const problem = activityProblem(req.body);
+    if (problem !== undefined) {
+      res.json(400, { error: 'Not a Bot Framework activity', detail: problem });
+      return;
+    }
+    const turn = adapter.process(req, res, (context) => bot.run(context));
+    requestsInFlight.add(turn);
+    try {
+      await turn;
+    } finally {
+      requestsInFlight.delete(turn);
+    }
   });
   server.get('/healthz', async (_req, res) => {
     res.json(200, { status: 'ok', sandbox: config.sandbox });
   });
   const resume = createSignInResumer(adapter, config.microsoft?.appId ?? '', (context) => bot.run(context), log);
-  mountOAuthRoutes(server, auth, resume, log);
+  mountOAuthRoutes(server, auth, resume, log, { rateLimitPerMinute: config.oauthRateLimitPerMinute });
+  // The page at / and, with MicrosoftAppId empty, the local Direct Line it talks through (its bot side is reached
+  // over loopback at the port the server actually listens on).
+  mountWebChatForConfig(server, config, log, () => `http://127.0.0.1:${server.address().port}`);
 
   let sandbox: Sandbox | undefined;
   if (config.sandbox) {
@@ -108,6 +138,9 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
     auth,
     sandbox,
     close: async () => {
+      draining = true;
+      await Promise.allSettled([...requestsInFlight]);
+      await bot.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox?.close();
     },

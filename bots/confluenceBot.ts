@@ -1,26 +1,45 @@
-/** Turn handling: welcomes new members, runs the dialogs for messages and events, saves state after every turn. */
-import { ActivityHandler, ConversationState, StatePropertyAccessor, TurnContext, UserState } from 'botbuilder';
+/**
+ * Turn handling: welcomes new members, runs the dialogs for messages, events and Teams' sign-in verification,
+ * and saves state after every turn. In Teams group chats and channels it answers only when @mentioned.
+ */
+import {
+  BotState,
+  SigninStateVerificationQuery,
+  StatePropertyAccessor,
+  TeamsActivityHandler,
+  TurnContext,
+  UserState,
+} from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { Connector } from '../services/auth/types.js';
+import { Logger, silentLogger } from '../services/logging/logger.js';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { connectionLine, messages } from '../dialogs/messages.js';
+import { takeAddressedMessage } from './addressing.js';
+import { Outbox } from './outbox.js';
 import { TurnQueue } from './turnQueue.js';
 
-export class ConfluenceBot extends ActivityHandler {
+export class ConfluenceBot extends TeamsActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly turns = new TurnQueue();
 
   constructor(
-    private readonly conversationState: ConversationState,
+    /** Where dialog state lives: PrivateConversationState, so in a group chat each person has their own dialog. */
+    private readonly conversationState: BotState,
     private readonly userState: UserState,
     private readonly dialog: MainDialog,
     private readonly connector: Connector,
+    private readonly logger: Logger = silentLogger,
   ) {
     super();
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
 
     this.onMessage(async (context, next) => {
-      await this.dialog.run(context, this.dialogState);
+      // In a group chat, a person in the middle of a conversation with the bot answers its prompts (often by a
+      // button, which carries no @mention); anyone else must @mention the bot.
+      if (takeAddressedMessage(context.activity) || (await this.isMidConversation(context))) {
+        await this.dialog.run(context, this.dialogState);
+      }
       await next();
     });
 
@@ -38,12 +57,45 @@ export class ConfluenceBot extends ActivityHandler {
     });
   }
 
+  /**
+   * Teams sends `signin/verifyState` when a sign-in popup reports success. Our sign-in card opens the browser
+   * instead and the OAuth callback resumes the conversation itself, so this is at most a hint: the waiting
+   * sign-in dialog checks the stored connection, never the payload, and nothing else reacts to it (see
+   * SignInDialog). Teams always gets a 200, whatever happens here.
+   */
+  protected override async handleTeamsSigninVerifyState(context: TurnContext, _query: SigninStateVerificationQuery): Promise<void> {
+    try {
+      await this.dialog.run(context, this.dialogState);
+    } catch (error) {
+      this.logger.error('signin/verifyState could not continue the conversation', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  private async isMidConversation(context: TurnContext): Promise<boolean> {
+    const state = await this.dialogState.get(context);
+    return (state?.dialogStack?.length ?? 0) > 0;
+  }
+
+  /** Resolves when no turn is running or queued, proactive ones included. */
+  idle(): Promise<void> {
+    return this.turns.idle();
+  }
+
   override async run(context: TurnContext): Promise<void> {
     const conversation = `${context.activity.channelId}/${context.activity.conversation?.id}`;
     await this.turns.run(conversation, async () => {
-      await super.run(context);
-      await this.conversationState.saveChanges(context, false);
-      await this.userState.saveChanges(context, false);
+      const outbox = new Outbox(context);
+      try {
+        await super.run(context);
+        await this.conversationState.saveChanges(context, false);
+        await this.userState.saveChanges(context, false);
+      } catch (error) {
+        outbox.discard();
+        throw error;
+      }
+      await outbox.flush();
     });
   }
 }

@@ -16,4 +16,9 @@ export class TurnQueue {
     current.then(forget, forget);
     return current;
   }
+
+  /** Resolves once every turn queued so far has finished (for a clean shutdown). */
+  async idle(): Promise<void> {
+    while (this.tails.size > 0) await Promise.allSettled([...this.tails.values()]);
+  }
 }

@@ -30,6 +30,7 @@ import { ConfluenceAccess, NotConnectedError } from './confluenceAccess.js';
 import { InterruptibleDialog } from './interruptibleDialog.js';
 import { messages, readFailure } from './messages.js';
 import { requesterOf } from './requester.js';
+import { inSharedConversation } from './sharedConversation.js';
 import { RETRY_DECISION, RetryDecision, RetryDialog, RetryOptions } from './retryDialog.js';
 import { SignInDialog, SignInResult } from './signInDialog.js';
 import type { SitePreference } from './sitePreference.js';
@@ -298,6 +299,10 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
   private async onNotConnected(step: WaterfallStepContext, error: NotConnectedError): Promise<DialogTurnResult> {
     const connection = error.connection;
     if (connection.status === 'sign-in-required') {
+      if (inSharedConversation(step.context)) {
+        await step.context.sendActivity(messages.signInPrivately);
+        return step.endDialog();
+      }
       return step.beginDialog(SIGN_IN, { reason: connection.reason });
     }
     if (connection.reason === 'no-shared-token') {

@@ -2,7 +2,7 @@
  * Create Content: authorize → site → space (ConfluenceDialog) → page or blog post → title → body → confirm →
  * create → link. Slots from the utterance (type, title, space) arrive as a draft and are validated like answers.
  */
-import { Activity, MessageFactory, TurnContext } from 'botbuilder';
+import { Activity, InputHints, MessageFactory, TurnContext } from 'botbuilder';
 import {
   ChoiceFactory,
   ChoicePrompt,
@@ -34,6 +34,12 @@ const BODY_PROMPT = 'bodyPrompt';
 const CONFIRM_PROMPT = 'confirmPrompt';
 const CHANGE_PROMPT = 'changePrompt';
 
+/** Confluence's request limit; the storage format is a little larger than the Markdown, so this is a first check. */
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/** NUL and other control characters cannot be stored in a title (and would not survive XML). */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 /** Sent through the title prompt when the token died while checking the title: re-run authorization. */
 const RECONNECT = '\u0000reconnect';
 
@@ -48,7 +54,7 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     super(CREATE_CONTENT_DIALOG, access, logger, sitePreference);
     this.addDialog(new ChoicePrompt(TYPE_PROMPT))
       .addDialog(new TextPrompt(TITLE_PROMPT, this.validateTitle.bind(this)))
-      .addDialog(new TextPrompt(BODY_PROMPT))
+      .addDialog(new TextPrompt(BODY_PROMPT, this.validateBody.bind(this)))
       .addDialog(new ChoicePrompt(CONFIRM_PROMPT))
       .addDialog(new ChoicePrompt(CHANGE_PROMPT));
     this.addSteps([this.typeStep, this.titleStep, this.bodyStep, this.confirmStep, this.decideStep, this.changeStep]);
@@ -130,7 +136,7 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     const label = typeLabel(draft.type!);
     // Said once: after a sign-in or a retry the waterfall comes straight back here instead of asking again.
     draft.confirmed = true;
-    await step.context.sendActivity(messages.creating(label));
+    await step.context.sendActivity(messages.creating(label), undefined, InputHints.IgnoringInput);
     try {
       const created = await this.access.run(requesterOf(step.context), draft.site!.cloudId, (api, target) =>
         api.createContent(target, { spaceId: draft.space!.id, type: draft.type!, title: draft.title!, bodyMarkdown: draft.body ?? '' }),
@@ -243,7 +249,19 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
   private titleRuleProblem(title: string): string | undefined {
     if (title === '') return messages.titleBlank;
     if (title.length > MAX_TITLE_LENGTH) return messages.titleTooLong(title.length);
+    if (CONTROL_CHARACTERS.test(title)) return messages.titleControlCharacters;
     return undefined;
+  }
+
+  /** Confluence refuses bodies over 5 MB; say so now rather than after the confirmation. */
+  private async validateBody(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    if (!prompt.recognized.succeeded) return false;
+    const bytes = Buffer.byteLength(prompt.recognized.value ?? '', 'utf8');
+    if (bytes > MAX_BODY_BYTES) {
+      await prompt.context.sendActivity(messages.bodyTooLarge(bytes));
+      return false;
+    }
+    return true;
   }
 
   private async validateTitle(prompt: PromptValidatorContext<string>): Promise<boolean> {

@@ -5,7 +5,7 @@
  * Only the current window of titles and one bookmark per chunk of 250 are kept between turns, so a space with
  * tens of thousands of pages costs a few kilobytes of dialog state.
  */
-import { ActivityTypes } from 'botbuilder';
+import { ActivityTypes, InputHints } from 'botbuilder';
 import { DialogContext, DialogTurnResult, TextPrompt, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { ConfluenceError } from '../services/confluence/errors.js';
 import { ListingBookmark, PageListing } from '../services/confluence/pageListing.js';
@@ -73,7 +73,10 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
       const now = Date.now();
       if (now - reportedAt < this.progressIntervalMs) return;
       reportedAt = now;
-      await step.context.sendActivities([{ type: ActivityTypes.Message, text: messages.listingProgress(fetched) }, { type: ActivityTypes.Typing }]);
+      await step.context.sendActivities([
+        { type: ActivityTypes.Message, text: messages.listingProgress(fetched), inputHint: InputHints.IgnoringInput },
+        { type: ActivityTypes.Typing },
+      ]);
     };
 
     let summary;

@@ -17,6 +17,7 @@ import { LIST_PAGES_DIALOG, ListDraft, ListPagesDialog, ListPagesResult } from '
 import { messages } from './messages.js';
 import { recognize } from './recognizer.js';
 import { requesterOf } from './requester.js';
+import { SIGN_IN_COMMAND_DIALOG, SignInCommandDialog } from './signInCommandDialog.js';
 import { SWITCH_SITE_DIALOG, SwitchSiteDialog } from './switchSiteDialog.js';
 
 export const MAIN_DIALOG = 'mainDialog';
@@ -33,6 +34,7 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(createContent)
       .addDialog(listPages)
       .addDialog(switchSite)
+      .addDialog(new SignInCommandDialog(connector))
       .addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.afterStep.bind(this)]));
     this.initialDialogId = MAIN_WATERFALL;
   }
@@ -64,6 +66,8 @@ export class MainDialog extends ComponentDialog {
       }
       case 'switch-site':
         return step.beginDialog(SWITCH_SITE_DIALOG);
+      case 'sign-in':
+        return step.beginDialog(SIGN_IN_COMMAND_DIALOG);
       case 'status':
         await step.context.sendActivity(await statusMessage(this.connector, requesterOf(step.context)));
         return step.endDialog();

@@ -29,7 +29,7 @@ export const messages = {
         '- **create page**, or in one go: **create a page called Release notes in ENG**',
         '- **new blog post in DEMO titled Sprint 12**',
         '- **list pages in ENG**, or with a filter: **pages in ENG about release**',
-        '- **status** (how I am connected), **sign out**, **switch site**',
+        '- **sign in**, **status** (how I am connected), **sign out**, **switch site**',
         '- **cancel** stops what we are doing, at any step',
       ].join('\n'),
     ].join('\n\n'),
@@ -59,6 +59,13 @@ export const messages = {
     "Atlassian's sign-in service is not responding right now. Your draft is kept: say **retry** in a moment, or **cancel**.",
   authMisconfigured:
     'The Confluence connection of this bot is not set up correctly, so an administrator must fix it (see `npm run admin -- status`). Your draft is kept: say **retry** once it is fixed.',
+  signInPrivately:
+    'To keep your Confluence account yours, I only send sign-in links in a 1:1 chat. Open a chat with me, type **sign in** there, then come back here and ask again.',
+  alreadySignedIn: (mode: 'user' | 'preauthorized', sites: string[]) =>
+    mode === 'user'
+      ? `You are already signed in to Confluence (${sites.join(', ') || 'no site'}). Say **sign out** to switch accounts.`
+      : `This bot uses a shared Confluence connection (${sites.join(', ') || 'no site'}), so there is nothing for you to sign in to.`,
+  whatNow: 'Now try **create a page called Release notes in ENG** or **list pages in DEMO**.',
   noSites: 'Your Confluence account cannot reach any Confluence site. Ask your administrator for access, then try again.',
   chooseSite: 'Which Confluence site?',
   chooseSpace: (shown: number, total: number) =>
@@ -78,6 +85,9 @@ export const messages = {
     `That title is ${length} characters long; Confluence accepts at most ${MAX_TITLE_LENGTH}. Please type a shorter one.`,
   titleTaken: (title: string, spaceKey: string) =>
     `A page called "${title}" already exists in ${spaceKey}. Please choose another title.`,
+  titleControlCharacters: 'That title contains invisible control characters that Confluence cannot store. Please type it again.',
+  bodyTooLarge: (bytes: number) =>
+    `That content is ${(bytes / 1024 / 1024).toFixed(1)} MB; Confluence accepts at most 5 MB. Please send a shorter text, or **skip**.`,
   askBody: 'Now the content, in Markdown (headings, lists, **bold**, links…). Type **skip** to leave it empty.',
 
   summary: (draft: ContentDraft) =>

@@ -8,7 +8,7 @@ import type { ContentType } from '../services/confluence/types.js';
 export type Recognized =
   | { intent: 'create-content'; type?: ContentType; title?: string; space?: string }
   | { intent: 'list-pages'; space?: string; filter?: string }
-  | { intent: 'help' | 'cancel' | 'sign-out' | 'status' | 'switch-site' | 'greeting' | 'unknown' };
+  | { intent: 'help' | 'cancel' | 'sign-in' | 'sign-out' | 'status' | 'switch-site' | 'greeting' | 'unknown' };
 
 export type CommandIntent = 'help' | 'cancel' | 'sign-out' | 'status' | 'switch-site';
 
@@ -34,6 +34,8 @@ export function recognize(text: string | undefined): Recognized {
   if (said === '') return { intent: 'unknown' };
   const command = recognizeCommand(said);
   if (command) return { intent: command };
+  // Not a command at every step: inside a dialog, the dialog asks for a sign-in itself when it needs one.
+  if (/^(sign ?in|log ?in|login|signin|connect( to confluence)?)$/.test(said)) return { intent: 'sign-in' };
   if (/^(hi|hello|hey|good (morning|afternoon|evening))\b/.test(said)) return { intent: 'greeting' };
   if (isListPages(said)) return { intent: 'list-pages', ...listSlots(raw) };
   if (isCreate(said)) return { intent: 'create-content', ...createSlots(raw) };

@@ -1,9 +1,10 @@
 /**
  * Waits for the user to sign in to Confluence. Sends a sign-in card whose link starts the OAuth flow; the OAuth
  * callback resumes this conversation with a SIGN_IN_COMPLETED event (see bots/signInResumer.ts), so the dialog,
- * not the route handler, decides what comes next.
+ * not the route handler, decides what comes next. Teams' `signin/verifyState` invoke also counts, but only once
+ * the stored connection confirms it.
  */
-import { ActivityTypes, CardFactory, MessageFactory, TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, MessageFactory, TurnContext, verifyStateOperationName } from 'botbuilder';
 import { Dialog, DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import type { Connector } from '../services/auth/types.js';
 import { messages } from './messages.js';
@@ -42,17 +43,25 @@ export class SignInDialog extends Dialog<SignInOptions> {
     const activity = dc.context.activity;
     if (activity.type === ActivityTypes.Event && activity.name === SIGN_IN_COMPLETED_EVENT) {
       const value = activity.value as SignInCompletedValue | undefined;
-      if (value?.outcome === 'signed-in') {
-        await dc.context.sendActivity(messages.signedIn);
-        return dc.endDialog({ signedIn: true } satisfies SignInResult);
-      }
+      if (value?.outcome === 'signed-in') return this.signedIn(dc);
       await dc.context.sendActivity(value?.outcome === 'denied' ? messages.signInDeclined : messages.signInFailed);
       return dc.endDialog({ signedIn: false } satisfies SignInResult);
+    }
+    if (activity.type === ActivityTypes.Invoke && activity.name === verifyStateOperationName) {
+      // Its payload is whatever the client says; only a token stored by our own OAuth callback proves a sign-in.
+      // Whichever of this and the callback's event comes second finds this dialog already ended, and is ignored.
+      const connection = await this.connector.getConnection(requesterOf(dc.context));
+      return connection.status === 'connected' ? this.signedIn(dc) : Dialog.EndOfTurn;
     }
     if (activity.type === ActivityTypes.Message) {
       await this.sendSignInCard(dc.context, messages.stillWaitingForSignIn);
     }
     return Dialog.EndOfTurn;
+  }
+
+  private async signedIn(dc: DialogContext): Promise<DialogTurnResult> {
+    await dc.context.sendActivity(messages.signedIn);
+    return dc.endDialog({ signedIn: true } satisfies SignInResult);
   }
 
   override async repromptDialog(context: TurnContext): Promise<void> {

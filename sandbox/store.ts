@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { DataFile } from 'lowdb/node';
 import { z } from 'zod';
 
 const siteSchema = z.object({ cloudId: z.string(), name: z.string() });
@@ -100,7 +100,10 @@ export class SandboxStore {
 
   static async open(dataDir: string): Promise<SandboxStore> {
     await mkdir(dataDir, { recursive: true });
-    const db = new Low<SandboxData>(new JSONFile<SandboxData>(path.join(dataDir, 'sandbox.json')), emptyData());
+    // Compact JSON: with a few thousand seeded pages the file is over a megabyte, and it is written on every
+    // token grant and every created page; indentation would double the time each write blocks the event loop.
+    const file = new DataFile<SandboxData>(path.join(dataDir, 'sandbox.json'), { parse: JSON.parse, stringify: (data) => JSON.stringify(data) });
+    const db = new Low<SandboxData>(file, emptyData());
     await db.read();
     const parsed = dataSchema.safeParse(db.data);
     if (!parsed.success) {

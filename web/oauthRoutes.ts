@@ -2,7 +2,7 @@
  * The browser's side of sign-in: `/oauth/start` (our short sign-in link, which redirects to the provider with a
  * fresh single-use state) and `/oauth/callback` (where the provider sends the browser back with a code).
  */
-import type { Request, Response, Server } from 'restify';
+import restify, { type Request, type Response, type Server } from 'restify';
 import type { AuthService } from '../services/auth/authService.js';
 import type { CallbackOutcome } from '../services/auth/types.js';
 import type { Logger } from '../services/logging/logger.js';
@@ -12,8 +12,23 @@ export type OutcomeListener = (outcome: CallbackOutcome) => Promise<void>;
 
 const NO_STORE = { 'Cache-Control': 'no-store', 'Content-Type': 'text/html; charset=utf-8', 'Referrer-Policy': 'no-referrer' };
 
-export function mountOAuthRoutes(server: Server, auth: AuthService, onOutcome: OutcomeListener, logger: Logger): void {
-  server.get('/oauth/start', async (req: Request, res: Response) => {
+export interface OAuthRouteOptions {
+  /** Sign-in requests one client address may make per minute (start and callback together); default 30. */
+  rateLimitPerMinute?: number;
+}
+
+export function mountOAuthRoutes(
+  server: Server,
+  auth: AuthService,
+  onOutcome: OutcomeListener,
+  logger: Logger,
+  options: OAuthRouteOptions = {},
+): void {
+  // A token bucket per client address: a person signs in a few times an hour, a script guessing states cannot.
+  const limit = options.rateLimitPerMinute ?? 30;
+  const throttle = restify.plugins.throttle({ burst: limit, rate: limit / 60, ip: true });
+
+  server.get('/oauth/start', throttle, async (req: Request, res: Response) => {
     const id = typeof req.query?.id === 'string' ? req.query.id : '';
     const target = id === '' ? undefined : await auth.beginAuthorization(id);
     if (target === undefined) {
@@ -24,7 +39,7 @@ export function mountOAuthRoutes(server: Server, auth: AuthService, onOutcome: O
     res.end();
   });
 
-  server.get('/oauth/callback', async (req: Request, res: Response) => {
+  server.get('/oauth/callback', throttle, async (req: Request, res: Response) => {
     const query = (req.query ?? {}) as Record<string, unknown>;
     const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
     const outcome = await auth.completeAuthorization({ code: text('code'), state: text('state'), error: text('error') });

@@ -31,6 +31,8 @@ const environmentSchema = z.object({
       .optional(),
   ),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  TRANSCRIPTS_DIR: optionalText,
+  OAUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
 
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
@@ -48,6 +50,9 @@ const environmentSchema = z.object({
   ATLASSIAN_TOKEN_URL: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
   ATLASSIAN_API_URL: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
   ATLASSIAN_SCOPES: optionalText,
+
+  DIRECT_LINE_SECRET: optionalText,
+  DIRECT_LINE_URL: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
 });
 
 export interface MicrosoftIdentity {
@@ -78,12 +83,27 @@ export interface Config {
   dataDir: string;
   encryptionKeyHex?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Set: every conversation is recorded as an Emulator `.transcript` file here, secrets redacted. */
+  transcriptsDir?: string;
+  /** Sign-in requests (/oauth/start and /oauth/callback) one client address may make per minute. */
+  oauthRateLimitPerMinute: number;
   /** Unset: Emulator mode, no Bot Framework authentication. */
   microsoft?: MicrosoftIdentity;
   /** True when no ATLASSIAN_CLIENT_ID is set: the built-in Confluence sandbox plays Atlassian. */
   sandbox: boolean;
   system: SystemApp;
+  /** Web Chat's connection: Azure's Direct Line when a secret is set, else the built-in local Direct Line. */
+  directLine: DirectLineSettings;
 }
+
+export interface DirectLineSettings {
+  /** The Azure Bot's Direct Line channel secret; never sent to a browser, only exchanged for tokens. */
+  secret?: string;
+  /** Azure's Direct Line base URL (regional endpoints differ); also lets tests point at a local fake. */
+  url: string;
+}
+
+export const DEFAULT_DIRECT_LINE_URL = 'https://directline.botframework.com';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -166,9 +186,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     encryptionKeyHex: e.ENCRYPTION_KEY,
     logLevel: e.LOG_LEVEL,
+    transcriptsDir: e.TRANSCRIPTS_DIR,
+    oauthRateLimitPerMinute: e.OAUTH_RATE_LIMIT_PER_MINUTE,
     microsoft,
     sandbox,
     system,
+    directLine: { secret: e.DIRECT_LINE_SECRET, url: e.DIRECT_LINE_URL ?? DEFAULT_DIRECT_LINE_URL },
   };
 }
 

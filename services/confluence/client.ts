@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { ConfluenceError, type ConfluenceErrorKind } from './errors.js';
 import { markdownToStorage } from './markdown.js';
+import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetries } from './retryPolicy.js';
 import {
   contentListSchema,
   createdContentSchema,
@@ -33,6 +34,8 @@ export interface ConfluenceClientOptions {
   http?: AxiosInstance;
   timeoutMs?: number;
   logger?: Logger;
+  /** Default: DEFAULT_RETRY_POLICY (transient failures retried with backoff; Retry-After honoured). */
+  retry?: RetryPolicy;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -42,6 +45,8 @@ const MAX_PAGE_SIZE = 250;
 /** Stops a server that keeps handing out cursors from keeping us in the loop for ever. */
 const MAX_LIST_REQUESTS = 40;
 const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+/** Confluence's documented limit for a create request. */
+const MAX_REQUEST_BYTES = 5 * 1024 * 1024;
 const RETRY_AFTER_MIN_SECONDS = 1;
 const RETRY_AFTER_MAX_SECONDS = 60;
 
@@ -69,11 +74,13 @@ export class ConfluenceClient implements ConfluenceApi {
   private readonly http: AxiosInstance;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
+  private readonly retry: RetryPolicy;
 
   constructor(options: ConfluenceClientOptions = {}) {
     this.http = options.http ?? axios.create();
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.logger = options.logger ?? silentLogger;
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
   }
 
   async listSpaces(target: ConfluenceTarget, limit: number = DEFAULT_SPACE_LIMIT): Promise<Space[]> {
@@ -114,7 +121,46 @@ export class ConfluenceClient implements ConfluenceApi {
     return page.results.some((entry) => entry.title === title);
   }
 
+  /**
+   * A create that timed out or met a 5xx may still have happened. Before sending it again, look for the content:
+   * if it is there, that is the result, and nothing is created twice.
+   */
   async createContent(target: ConfluenceTarget, content: NewContent): Promise<CreatedContent> {
+    return withRetries(this.retry, async (attempt) => {
+      if (attempt > 1) {
+        const existing = await this.findByTitle(target, content);
+        if (existing !== undefined) {
+          this.logger.info('confluence create found after an uncertain failure', { type: content.type, attempt });
+          return existing;
+        }
+      }
+      return this.postContent(target, content);
+    });
+  }
+
+  /** Not retried on its own: it runs inside createContent's retries, which must not multiply. */
+  private async findByTitle(target: ConfluenceTarget, content: NewContent): Promise<CreatedContent | undefined> {
+    const page = await this.attempt(
+      target,
+      {
+        operation: content.type === 'page' ? 'find pages by title' : 'find blog posts by title',
+        method: 'GET',
+        path: apiPath(collectionPath(content.type), { 'space-id': content.spaceId, title: content.title, limit: String(MAX_PAGE_SIZE) }),
+      },
+      contentListSchema,
+    );
+    const entry = page.results.find((candidate) => candidate.title === content.title);
+    const webUrl = joinWebUrl(page._links?.base, entry?._links?.webui);
+    if (entry === undefined || webUrl === undefined) return undefined;
+    return { id: entry.id, type: content.type, title: entry.title, spaceId: content.spaceId, webUrl };
+  }
+
+  private async postContent(target: ConfluenceTarget, content: NewContent): Promise<CreatedContent> {
+    const storage = markdownToStorage(content.bodyMarkdown);
+    // Confluence answers 413 above 5 MB; refusing here saves sending megabytes only to be told so.
+    if (Buffer.byteLength(storage, 'utf8') + Buffer.byteLength(content.title, 'utf8') > MAX_REQUEST_BYTES) {
+      throw new ConfluenceError('too-large', `The ${content.type} is larger than Confluence accepts (5 MB)`);
+    }
     const created = await this.send(
       target,
       {
@@ -125,7 +171,7 @@ export class ConfluenceClient implements ConfluenceApi {
           spaceId: content.spaceId,
           status: 'current',
           title: content.title,
-          body: { representation: 'storage', value: markdownToStorage(content.bodyMarkdown) },
+          body: { representation: 'storage', value: storage },
         },
       },
       createdContentSchema,
@@ -161,7 +207,12 @@ export class ConfluenceClient implements ConfluenceApi {
     return next === undefined ? { pages } : { pages, next };
   }
 
+  /** Reads are retried on transient failures; a create's retries are decided in createContent. */
   private async send<T>(target: ConfluenceTarget, call: ApiCall, schema: z.ZodType<T>): Promise<T> {
+    return call.method === 'GET' ? withRetries(this.retry, () => this.attempt(target, call, schema)) : this.attempt(target, call, schema);
+  }
+
+  private async attempt<T>(target: ConfluenceTarget, call: ApiCall, schema: z.ZodType<T>): Promise<T> {
     const started = Date.now();
     let response: AxiosResponse<unknown>;
     try {

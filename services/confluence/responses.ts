@@ -27,10 +27,11 @@ export const spaceListSchema = z.object({
   _links: listLinks,
 });
 
-/** One entry of `GET /pages` or `GET /blogposts`: only what the duplicate-title check compares. */
+/** One entry of `GET /pages` or `GET /blogposts`: what the duplicate-title check compares, and its link. */
 export const contentSummarySchema = z.object({
   id: contentId,
   title: z.string(),
+  _links: z.object({ webui: z.string().optional() }).optional(),
 });
 
 export const contentListSchema = z.object({

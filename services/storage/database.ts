@@ -8,7 +8,7 @@
  * DataFile (steno: temp file + rename), so a reader never sees half a file. A file that does not parse is
  * reported by name and never overwritten.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataFile } from 'lowdb/node';
 import { z } from 'zod';
@@ -88,12 +88,28 @@ function emptyData(): BotData {
   return { profiles: [], tokens: [], signInRequests: [] };
 }
 
+interface PendingChange {
+  change: (data: BotData) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 export class BotDatabase {
   readonly file: string;
   readonly #lockFile: string;
   readonly #adapter: DataFile<BotData>;
-  /** Serialises this process's read-modify-write cycles; the lock file serialises them with other processes. */
-  #queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Changes waiting for the next write. They are applied in order and written together (group commit): under load
+   * (many people signing in at once) one lock, read and write serve the whole batch instead of one change each.
+   */
+  #pending: PendingChange[] = [];
+  #flushing = false;
+  /**
+   * The last contents read or written, with the file's identity then. Every use re-reads the database (so the
+   * admin CLI's changes apply at once), but parsing and validating it on every read made each turn pay for every
+   * stored token; a stat says whether the file changed since.
+   */
+  #cache?: { identity: string; data: BotData };
 
   private constructor(dataDir: string) {
     this.file = join(dataDir, DATABASE_FILE);
@@ -115,21 +131,69 @@ export class BotDatabase {
 
   /** A fresh copy of the file's contents; changing it changes nothing on disk. */
   async read(): Promise<BotData> {
-    return (await this.#adapter.read()) ?? emptyData();
+    const before = await this.#identity();
+    if (before !== undefined && this.#cache?.identity === before) return structuredClone(this.#cache.data);
+    const data = (await this.#adapter.read()) ?? emptyData();
+    // Only cache what is known to match the file: had it changed while being read, the next read parses again.
+    if (before !== undefined && (await this.#identity()) === before) this.#cache = { identity: before, data: structuredClone(data) };
+    return data;
   }
 
-  /** Reads the file, applies `change` to the data, writes it back; all under the lock. Returns what `change` returns. */
+  /** Inode, size and modification time: a write (temp file + rename) or an edit changes at least one. */
+  async #identity(): Promise<string | undefined> {
+    try {
+      const info = await stat(this.file, { bigint: true });
+      return `${info.ino}:${info.size}:${info.mtimeNs}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Reads the file, applies `change` to the data, writes it back; all under the lock. Returns what `change`
+   * returns, once the write is done. A change that throws must do so before it modifies the data (all of ours
+   * validate first): the others of its batch are still written.
+   */
   update<T>(change: (data: BotData) => T): Promise<T> {
-    const run = this.#queue.then(() =>
-      withFileLock(this.#lockFile, async () => {
-        const data = await this.read();
-        const result = change(data);
-        await this.#adapter.write(data);
-        return result;
-      }),
-    );
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ change, resolve: resolve as (value: unknown) => void, reject });
+      void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#pending.splice(0);
+        try {
+          await withFileLock(this.#lockFile, async () => {
+            const data = await this.read();
+            const outcomes = batch.map(({ change }) => {
+              try {
+                return { ok: true as const, value: change(data) };
+              } catch (error) {
+                return { ok: false as const, error };
+              }
+            });
+            await this.#adapter.write(data);
+            // Under the lock nobody else writes, so the file is now exactly `data`.
+            const identity = await this.#identity();
+            this.#cache = identity === undefined ? undefined : { identity, data: structuredClone(data) };
+            batch.forEach((pending, index) => {
+              const outcome = outcomes[index]!;
+              if (outcome.ok) pending.resolve(outcome.value);
+              else pending.reject(outcome.error);
+            });
+          });
+        } catch (error) {
+          for (const pending of batch) pending.reject(error);
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
   }
 }
 

@@ -2,29 +2,12 @@
  * The whole conversation through MainDialog: utterances that carry slots, the commands that work at any step
  * (help, cancel, status, sign out, switch site), and the Adaptive Card form.
  */
-import { CreateContentDialog } from '../../dialogs/createContentDialog.js';
 import { FORM_ACTION } from '../../dialogs/cards.js';
-import { ListPagesDialog } from '../../dialogs/listPagesDialog.js';
-import { MainDialog } from '../../dialogs/mainDialog.js';
-import { SwitchSiteDialog } from '../../dialogs/switchSiteDialog.js';
-import { silentLogger } from '../../services/logging/logger.js';
-import { DialogDriver } from '../helpers/dialogDriver.js';
+import { chat } from '../helpers/chat.js';
+import type { DialogDriver } from '../helpers/dialogDriver.js';
 import { SEED_WITH_DOCS } from '../../sandbox/index.js';
 import { createWorld, World, WorldOptions } from '../helpers/world.js';
 
-function chat(world: World, userId = 'user1'): DialogDriver {
-  return new DialogDriver(
-    (prefs) =>
-      new MainDialog(
-        world.auth,
-        new CreateContentDialog(world.access, silentLogger, prefs),
-        new ListPagesDialog(world.access, silentLogger, prefs),
-        new SwitchSiteDialog(world.auth, prefs),
-      ),
-    undefined,
-    userId,
-  );
-}
 
 describe('slots from the utterance', () => {
   let world: World;
@@ -135,6 +118,22 @@ describe.each(['create page', 'list pages'])('commands at every step of "%s"', (
     const bot = chat(world, `switch-${start}`);
     await reach(bot, 'space');
     expect((await bot.say('switch site')).text).toMatch(/only one Confluence site, \*\*Sandbox\*\*/);
+  });
+});
+
+describe('"sign in" as a request of its own', () => {
+  it('signs in before anything is asked, says what to do next, and knows when there is nothing to do', async () => {
+    const world = await createWorld({ mode: 'user' });
+    try {
+      const bot = chat(world);
+      const first = await bot.say('sign in');
+      expect(first.signInLink).toBeDefined();
+      await world.completeSignIn(first.signInLink!);
+      expect((await bot.signInCompleted()).text).toMatch(/you are signed in[\s\S]*Now try/);
+      expect((await bot.say('sign in')).text).toMatch(/already signed in to Confluence \(Sandbox\)/);
+    } finally {
+      await world.close();
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp, RunningApp } from '../../app.js';
-import { signInThroughBrowser } from '../helpers/browser.js';
+import { decideOnConsentPage, followRedirect } from '../../tools/replay/browserSignIn.js';
 import { EmulatorChannel, signInLinkOf, textsOf, urlsOf } from '../helpers/emulatorChannel.js';
 import { freePort } from '../helpers/ports.js';
 
@@ -43,7 +43,7 @@ describe('Create Content end to end (Emulator protocol, sandbox, user mode)', ()
     expect(link).toMatch(new RegExp(`^${app.config.publicUrl}/oauth/start\\?id=`));
 
     const before = channel.received.length;
-    const callback = await signInThroughBrowser(link);
+    const callback = await fetch(await decideOnConsentPage(await followRedirect(link), 'accept'));
     expect(callback.status).toBe(200);
     expect(await callback.text()).toMatch(/You can close this window/);
 

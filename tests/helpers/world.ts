@@ -14,7 +14,7 @@ import type { AuthMode, AuthType } from '../../services/auth/types.js';
 import { loadConfig } from '../../services/config/config.js';
 import { ConfluenceClient } from '../../services/confluence/client.js';
 import { createSandbox, Sandbox, SeedSpace } from '../../sandbox/index.js';
-import { decideOnConsentPage } from './browser.js';
+import { decideOnConsentPage } from '../../tools/replay/browserSignIn.js';
 import { freePort } from './ports.js';
 
 export const CUSTOM_PROFILE = 'corporate';

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import axios from 'axios';
 import { ConfluenceClient } from '../../../services/confluence/client.js';
+import { NO_RETRIES } from '../../../services/confluence/retryPolicy.js';
 import { ConfluenceError, type ConfluenceErrorKind } from '../../../services/confluence/errors.js';
 import type { ConfluenceTarget } from '../../../services/confluence/types.js';
 import { createLogger } from '../../../services/logging/logger.js';
@@ -32,6 +33,7 @@ describe('ConfluenceClient errors', () => {
     target = { apiUrl: server.apiUrl, cloudId: 'cloud-1', accessToken: TOKEN };
     logLines = [];
     client = new ConfluenceClient({
+      retry: NO_RETRIES,
       http: axios.create({ proxy: false }),
       timeoutMs: 300,
       logger: createLogger('debug', (line) => logLines.push(line)),

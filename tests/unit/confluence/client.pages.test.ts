@@ -1,5 +1,6 @@
 import axios from 'axios';
 import { ConfluenceClient } from '../../../services/confluence/client.js';
+import { NO_RETRIES } from '../../../services/confluence/retryPolicy.js';
 import { ConfluenceError } from '../../../services/confluence/errors.js';
 import type { ConfluenceTarget } from '../../../services/confluence/types.js';
 import { createLogger } from '../../../services/logging/logger.js';
@@ -50,7 +51,7 @@ describe('ConfluenceClient.listPagesChunk', () => {
     server = await startFakeConfluenceServer();
     target = { apiUrl: server.apiUrl, cloudId: CLOUD_ID, accessToken: TOKEN };
     logLines = [];
-    client = new ConfluenceClient({ http: axios.create({ proxy: false }), timeoutMs: 2000, logger: createLogger('debug', (line) => logLines.push(line)) });
+    client = new ConfluenceClient({ retry: NO_RETRIES, http: axios.create({ proxy: false }), timeoutMs: 2000, logger: createLogger('debug', (line) => logLines.push(line)) });
     pagesPath = `${server.v2Path(CLOUD_ID)}/spaces/${SPACE_ID}/pages`;
   });
 

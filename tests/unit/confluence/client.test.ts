@@ -1,5 +1,6 @@
 import axios from 'axios';
 import { ConfluenceClient } from '../../../services/confluence/client.js';
+import { NO_RETRIES } from '../../../services/confluence/retryPolicy.js';
 import type { ConfluenceTarget } from '../../../services/confluence/types.js';
 import { startFakeConfluenceServer, type FakeConfluenceServer } from '../../helpers/fakeConfluenceServer.js';
 
@@ -52,7 +53,7 @@ describe('ConfluenceClient requests', () => {
   beforeEach(async () => {
     server = await startFakeConfluenceServer();
     target = { apiUrl: `${server.apiUrl}/`, cloudId: CLOUD_ID, accessToken: TOKEN };
-    client = new ConfluenceClient({ http: axios.create({ proxy: false }), timeoutMs: 2000 });
+    client = new ConfluenceClient({ retry: NO_RETRIES, http: axios.create({ proxy: false }), timeoutMs: 2000 });
     v2 = server.v2Path(CLOUD_ID);
   });
 

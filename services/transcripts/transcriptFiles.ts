@@ -1,0 +1,113 @@
+/**
+ * One Emulator-compatible `.transcript` file per conversation: a flat JSON array of activities, 2-space indented
+ * (what the Emulator's "Save transcript" writes). Each append rewrites the whole file atomically (temporary file,
+ * then rename), so a reader never sees half a file. Appends to one file run one after another, because turns of one
+ * conversation can end close together (a proactive resume and the user's next message).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { silentLogger, type Logger } from '../logging/logger.js';
+
+export const TRANSCRIPT_EXTENSION = '.transcript';
+
+export interface TranscriptFilesOptions {
+  directory: string;
+  logger?: Logger;
+  /** A conversation stops being recorded once its file holds this many activities (default 2,000). */
+  maxActivities?: number;
+  /** … or would grow past this many bytes (default 5 MB). */
+  maxBytes?: number;
+}
+
+export type RecordedActivity = Record<string, unknown>;
+
+export class TranscriptFiles {
+  private readonly directory: string;
+  private readonly logger: Logger;
+  private readonly maxActivities: number;
+  private readonly maxBytes: number;
+  private readonly tails = new Map<string, Promise<void>>();
+  private readonly full = new Set<string>();
+
+  constructor(options: TranscriptFilesOptions) {
+    this.directory = options.directory;
+    this.logger = options.logger ?? silentLogger;
+    this.maxActivities = options.maxActivities ?? 2000;
+    this.maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
+  }
+
+  /** Where the conversation's transcript lives. */
+  fileFor(channelId: string, conversationId: string): string {
+    return path.join(this.directory, transcriptFileName(channelId, conversationId));
+  }
+
+  /** Adds the activities at the end of the conversation's file; resolves once the file is rewritten. */
+  append(channelId: string, conversationId: string, activities: RecordedActivity[]): Promise<void> {
+    const file = this.fileFor(channelId, conversationId);
+    const previous = this.tails.get(file) ?? Promise.resolve();
+    const current = previous.then(() => this.write(file, activities));
+    this.tails.set(file, current);
+    const forget = () => {
+      if (this.tails.get(file) === current) this.tails.delete(file);
+    };
+    current.then(forget, forget);
+    return current;
+  }
+
+  private async write(file: string, activities: RecordedActivity[]): Promise<void> {
+    if (activities.length === 0 || this.full.has(file)) return;
+    const existing = await this.read(file);
+    const all = [...existing, ...activities];
+    const text = JSON.stringify(all, null, 2);
+    if (all.length > this.maxActivities || Buffer.byteLength(text) > this.maxBytes) {
+      this.full.add(file);
+      this.logger.warn('transcript is full; this conversation is no longer recorded', {
+        file: path.basename(file),
+        maxActivities: this.maxActivities,
+        maxBytes: this.maxBytes,
+      });
+      return;
+    }
+    await mkdir(this.directory, { recursive: true });
+    const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(temporary, text, 'utf8');
+      await rename(temporary, file);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  private async read(file: string): Promise<RecordedActivity[]> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed)) return parsed as RecordedActivity[];
+    } catch {
+      // falls through: a damaged file is kept aside rather than overwritten, and recording starts afresh
+    }
+    const aside = `${file}.damaged-${Date.now()}`;
+    await rename(file, aside);
+    this.logger.warn('transcript file was not a JSON array; moved it aside', { file: path.basename(aside) });
+    return [];
+  }
+}
+
+/**
+ * `<channel>_<conversation>.transcript` with only letters, digits, `_` and `-`; when anything had to be replaced
+ * or cut, a short hash of the original keeps two conversations from sharing a file.
+ */
+export function transcriptFileName(channelId: string, conversationId: string): string {
+  const original = `${channelId}_${conversationId}`;
+  const safe = original.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 120);
+  const suffix = safe === original ? '' : `-${createHash('sha256').update(original).digest('hex').slice(0, 10)}`;
+  return `${safe}${suffix}${TRANSCRIPT_EXTENSION}`;
+}

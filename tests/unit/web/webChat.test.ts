@@ -1,0 +1,196 @@
+/**
+ * The Web Chat page, its bundle and `/webchat/session` over HTTP: locally (a token of the built-in Direct Line)
+ * and with DIRECT_LINE_SECRET, where the request that would go to Azure goes to a local fake Direct Line instead.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import restify from 'restify';
+import { loadConfig } from '../../../services/config/config.js';
+import { silentLogger } from '../../../services/logging/logger.js';
+import { ConversationStore } from '../../../web/directLine/index.js';
+import { mountWebChat } from '../../../web/webChat/routes.js';
+import { azureSessions, localSessions, SessionSource, unavailableSessions } from '../../../web/webChat/sessions.js';
+
+async function startPage(options: { sandbox: boolean; sessions: SessionSource }): Promise<{ url: string; close(): Promise<void> }> {
+  const server = restify.createServer();
+  server.use(restify.plugins.queryParser());
+  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  mountWebChat(server, { ...options, logger: silentLogger });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+interface RecordedRequest {
+  method?: string;
+  url?: string;
+  authorization?: string;
+  body: string;
+}
+
+/** Azure's Direct Line at the network edge: records the token request and answers with `status` and `reply`. */
+async function fakeAzureDirectLine(status: number, reply: unknown): Promise<{ url: string; requests: RecordedRequest[]; close(): Promise<void> }> {
+  const requests: RecordedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      requests.push({ method: req.method, url: req.url, authorization: req.headers.authorization, body });
+      // Two calls: restify (loaded in this process) patches writeHead, and its version does not return `res`.
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(reply));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const askSession = (url: string, body: unknown) =>
+  fetch(`${url}/webchat/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('the Web Chat page', () => {
+  it('says when the sandbox is in use, links to its viewer, and loads Web Chat from this server', async () => {
+    const page = await startPage({ sandbox: true, sessions: localSessions(new ConversationStore()) });
+    try {
+      const response = await fetch(`${page.url}/`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/text\/html/);
+      const html = await response.text();
+      expect(html).toContain('<h1>Confluence assistant</h1>');
+      expect(html).toContain('Using the built-in Confluence sandbox (demo data) — browse it at <a href="/sandbox"');
+      expect(html).toMatch(/<script src="\/webchat\/webchat\.js\?v=4\.\d+\.\d+"><\/script>/);
+      expect(html).not.toMatch(/https?:\/\/(cdn|unpkg|jsdelivr)/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('has no sandbox note with a real Confluence', async () => {
+    const page = await startPage({ sandbox: false, sessions: localSessions(new ConversationStore()) });
+    try {
+      expect(await (await fetch(`${page.url}/`)).text()).not.toContain('sandbox');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("serves botframework-webchat's bundle from node_modules, gzipped and cacheable for a year", async () => {
+    const page = await startPage({ sandbox: true, sessions: localSessions(new ConversationStore()) });
+    try {
+      const response = await fetch(`${page.url}/webchat/webchat.js?v=x`, { headers: { 'Accept-Encoding': 'gzip' } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(response.headers.get('content-type')).toMatch(/javascript/);
+      expect(response.headers.get('content-encoding')).toBe('gzip');
+      const etag = response.headers.get('etag')!;
+      const script = await response.text(); // fetch has gunzipped it
+      expect(script.length).toBeGreaterThan(1_000_000);
+      expect(script).toContain('window.WebChat');
+      const again = await fetch(`${page.url}/webchat/webchat.js?v=x`, { headers: { 'If-None-Match': etag } });
+      expect(again.status).toBe(304);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('/webchat/session', () => {
+  it('opens a local Direct Line conversation for the browser user, with a token only that conversation accepts', async () => {
+    const store = new ConversationStore();
+    const page = await startPage({ sandbox: true, sessions: localSessions(store) });
+    try {
+      const response = await askSession(page.url, { userId: 'user-0123456789abcdef' });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const session = (await response.json()) as { token: string };
+      expect(session).toEqual({ token: expect.any(String), domain: '/v3/directline', webSocket: false, userId: 'user-0123456789abcdef' });
+      expect(store.findByToken(session.token)?.userId).toBe('user-0123456789abcdef');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('refuses user ids that are missing, malformed, or reserved by Direct Line (dl_)', async () => {
+    const store = new ConversationStore();
+    const page = await startPage({ sandbox: true, sessions: localSessions(store) });
+    try {
+      for (const body of [{}, { userId: 'short' }, { userId: 'has spaces in it' }, { userId: 'dl_0123456789' }, { userId: 'x'.repeat(65) }]) {
+        expect({ body, status: (await askSession(page.url, body)).status }).toEqual({ body, status: 400 });
+      }
+      expect(store.size).toBe(0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('with DIRECT_LINE_SECRET, exchanges the secret at Direct Line for a token bound to dl_<user>, and never shows the secret', async () => {
+    const azure = await fakeAzureDirectLine(200, { conversationId: 'conv-1', token: 'azure-token', expires_in: 3600 });
+    const page = await startPage({ sandbox: false, sessions: azureSessions({ secret: 'the-direct-line-secret', url: azure.url }) });
+    try {
+      const response = await askSession(page.url, { userId: 'user-0123456789abcdef' });
+      const text = await response.text();
+      expect(response.status).toBe(200);
+      expect(JSON.parse(text)).toEqual({
+        token: 'azure-token',
+        domain: `${azure.url}/v3/directline`,
+        webSocket: true,
+        userId: 'dl_user-0123456789abcdef',
+      });
+      expect(text).not.toContain('the-direct-line-secret');
+      expect(azure.requests).toEqual([
+        {
+          method: 'POST',
+          url: '/v3/directline/tokens/generate',
+          authorization: 'Bearer the-direct-line-secret',
+          body: JSON.stringify({ user: { id: 'dl_user-0123456789abcdef' } }),
+        },
+      ]);
+    } finally {
+      await page.close();
+      await azure.close();
+    }
+  });
+
+  it('says what to fix when Azure refuses the secret, without repeating it', async () => {
+    const azure = await fakeAzureDirectLine(403, { error: { code: 'Forbidden' } });
+    const page = await startPage({ sandbox: false, sessions: azureSessions({ secret: 'the-direct-line-secret', url: azure.url }) });
+    try {
+      const response = await askSession(page.url, { userId: 'user-0123456789abcdef' });
+      expect(response.status).toBe(502);
+      const text = await response.text();
+      expect(JSON.parse(text).message).toMatch(/refused DIRECT_LINE_SECRET/);
+      expect(text).not.toContain('the-direct-line-secret');
+    } finally {
+      await page.close();
+      await azure.close();
+    }
+  });
+
+  it('with MicrosoftAppId but no DIRECT_LINE_SECRET, explains that the secret is needed', async () => {
+    const page = await startPage({ sandbox: false, sessions: unavailableSessions() });
+    try {
+      const response = await askSession(page.url, { userId: 'user-0123456789abcdef' });
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { message: string }).message).toMatch(/set DIRECT_LINE_SECRET/);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('Direct Line configuration', () => {
+  it('defaults to Azure\'s global Direct Line and no secret; both can be set', () => {
+    expect(loadConfig({}).directLine).toEqual({ secret: undefined, url: 'https://directline.botframework.com' });
+    expect(loadConfig({ DIRECT_LINE_SECRET: ' s3cret ', DIRECT_LINE_URL: 'https://europe.directline.botframework.com/' }).directLine).toEqual({
+      secret: 's3cret',
+      url: 'https://europe.directline.botframework.com',
+    });
+    expect(() => loadConfig({ DIRECT_LINE_URL: 'ftp://example.com' })).toThrow(/DIRECT_LINE_URL/);
+  });
+});

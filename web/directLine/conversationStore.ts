@@ -1,0 +1,150 @@
+/**
+ * The local Direct Line's memory: one record per Web Chat conversation, with its bearer token, its user and the
+ * activities both sides sent, numbered so a client can ask for "everything after watermark N".
+ *
+ * Bounded on purpose, since nothing here is persisted and anyone who can load the page can open a conversation:
+ * - at most `maxConversations` (default 1,000); opening one more drops the least recently used;
+ * - a conversation nobody has touched for `idleMs` (default 30 minutes) is forgotten, token and all (Web Chat polls
+ *   every half second while the page is open, so only closed tabs go idle);
+ * - at most `maxActivities` (default 1,000) per conversation; older ones are dropped, watermarks stay absolute.
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface DirectLineActivity {
+  type: string;
+  id?: string;
+  timestamp?: string;
+  [field: string]: unknown;
+}
+
+export interface LocalConversation {
+  readonly id: string;
+  readonly token: string;
+  /** Bound when the page asked for its session; every activity the client posts is sent as this user. */
+  readonly userId: string;
+  /** False until Web Chat calls `POST /conversations` (the bot is told about the members then, once). */
+  started: boolean;
+  /** Activities in the order the client sees them; `history[0]` has watermark index `dropped`. */
+  readonly history: DirectLineActivity[];
+  dropped: number;
+  lastUsed: number;
+  /** The activities on their way to the bot, one at a time, so the bot sees them in the order they were posted. */
+  delivery: Promise<void>;
+}
+
+export interface ConversationStoreOptions {
+  maxConversations?: number;
+  idleMs?: number;
+  maxActivities?: number;
+  now?: () => number;
+}
+
+export const TOKEN_LIFETIME_SECONDS = 1800;
+
+export class ConversationStore {
+  private readonly conversations = new Map<string, LocalConversation>();
+  private readonly byToken = new Map<string, LocalConversation>();
+  private readonly maxConversations: number;
+  private readonly idleMs: number;
+  private readonly maxActivities: number;
+  private readonly now: () => number;
+
+  constructor(options: ConversationStoreOptions = {}) {
+    this.maxConversations = options.maxConversations ?? 1000;
+    this.idleMs = options.idleMs ?? 30 * 60 * 1000;
+    this.maxActivities = options.maxActivities ?? 1000;
+    this.now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.conversations.size;
+  }
+
+  /** A new conversation for `userId`, with a fresh random id and token. */
+  open(userId: string): LocalConversation {
+    this.sweep();
+    while (this.conversations.size >= this.maxConversations) {
+      const oldest = this.conversations.values().next().value;
+      if (!oldest) break;
+      this.forget(oldest);
+    }
+    const conversation: LocalConversation = {
+      id: randomBytes(16).toString('base64url'),
+      token: randomBytes(32).toString('base64url'),
+      userId,
+      started: false,
+      history: [],
+      dropped: 0,
+      lastUsed: this.now(),
+      delivery: Promise.resolve(),
+    };
+    this.conversations.set(conversation.id, conversation);
+    this.byToken.set(conversation.token, conversation);
+    return conversation;
+  }
+
+  /** The live conversation this bearer token belongs to (and marks it used), or undefined. */
+  findByToken(token: string): LocalConversation | undefined {
+    return this.touch(this.byToken.get(token));
+  }
+
+  /** The live conversation with this id (and marks it used), or undefined. */
+  find(id: string): LocalConversation | undefined {
+    return this.touch(this.conversations.get(id));
+  }
+
+  /** Stamps an id and a timestamp (unless the activity has a timestamp), stores it, and returns the stored copy. */
+  append(conversation: LocalConversation, activity: DirectLineActivity): DirectLineActivity {
+    const sequence = conversation.dropped + conversation.history.length;
+    const stored: DirectLineActivity = {
+      ...activity,
+      id: `${conversation.id}|${String(sequence).padStart(7, '0')}`,
+      timestamp: new Date(this.now()).toISOString(),
+    };
+    conversation.history.push(stored);
+    const excess = conversation.history.length - this.maxActivities;
+    if (excess > 0) {
+      conversation.history.splice(0, excess);
+      conversation.dropped += excess;
+    }
+    return stored;
+  }
+
+  /** The activities after `watermark` (all of them when it is missing or not a number) and the new watermark. */
+  since(conversation: LocalConversation, watermark: string | undefined): { activities: DirectLineActivity[]; watermark: string } {
+    const from = watermark !== undefined && /^\d+$/.test(watermark) ? Number(watermark) : 0;
+    const start = Math.max(0, from - conversation.dropped);
+    return {
+      activities: conversation.history.slice(start),
+      watermark: String(conversation.dropped + conversation.history.length),
+    };
+  }
+
+  private touch(conversation: LocalConversation | undefined): LocalConversation | undefined {
+    if (!conversation) return undefined;
+    if (this.isIdle(conversation)) {
+      this.forget(conversation);
+      return undefined;
+    }
+    conversation.lastUsed = this.now();
+    // Re-inserting keeps the map in least-recently-used order, which is what `open` evicts by.
+    this.conversations.delete(conversation.id);
+    this.conversations.set(conversation.id, conversation);
+    return conversation;
+  }
+
+  private isIdle(conversation: LocalConversation): boolean {
+    return this.now() - conversation.lastUsed > this.idleMs;
+  }
+
+  private sweep(): void {
+    for (const conversation of this.conversations.values()) {
+      if (this.isIdle(conversation)) this.forget(conversation);
+    }
+  }
+
+  private forget(conversation: LocalConversation): void {
+    this.conversations.delete(conversation.id);
+    this.byToken.delete(conversation.token);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * A Direct Line 3.0–compatible endpoint inside this server, so Web Chat reaches the bot with no Azure: the client
+ * routes Web Chat polls, and the Bot Connector routes the bot replies to. Activities from Web Chat are handed to
+ * the bot exactly as a channel would hand them: an HTTP POST to our own /api/messages, with a serviceUrl that
+ * points back here over loopback (so it works behind a tunnel too).
+ *
+ * Mount it only when MicrosoftAppId is empty and no DIRECT_LINE_SECRET is set (see connectorRoutes.ts for why).
+ *
+ * Trust, as with /api/messages when MicrosoftAppId is empty: whoever reaches this server picks their own user id
+ * (the page makes a random 128-bit one per browser), and the tokens only keep conversations apart. It is meant for
+ * a developer's machine or a tunnel shared with people who may use it, not for the open internet.
+ */
+import type { Server } from 'restify';
+import type { Logger } from '../../services/logging/logger.js';
+import { BotEndpoint, mountDirectLineClientRoutes } from './clientRoutes.js';
+import { mountDirectLineConnectorRoutes } from './connectorRoutes.js';
+import { ConversationStore, ConversationStoreOptions } from './conversationStore.js';
+
+export { ConversationStore } from './conversationStore.js';
+export { LOCAL_BOT, LOCAL_CHANNEL_ID } from './clientRoutes.js';
+
+export interface LocalDirectLineOptions {
+  /** This server as the bot reaches it, e.g. `http://127.0.0.1:3978` (known once the server listens). */
+  localUrl: () => string;
+  logger: Logger;
+  limits?: ConversationStoreOptions;
+  /** Replaces the HTTP POST to /api/messages (tests). */
+  deliver?: BotEndpoint['deliver'];
+}
+
+export function mountLocalDirectLine(server: Server, options: LocalDirectLineOptions): ConversationStore {
+  const store = new ConversationStore(options.limits);
+  const bot: BotEndpoint = {
+    serviceUrl: () => `${options.localUrl()}/`,
+    deliver:
+      options.deliver ??
+      (async (activity) => {
+        const response = await fetch(`${options.localUrl()}/api/messages`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(activity),
+        });
+        await response.arrayBuffer();
+        return response.status;
+      }),
+  };
+  mountDirectLineClientRoutes(server, store, bot, options.logger);
+  mountDirectLineConnectorRoutes(server, store);
+  return store;
+}

@@ -1,0 +1,29 @@
+/**
+ * Picks how the Web Chat page connects, from the configuration, and mounts everything it needs:
+ * - DIRECT_LINE_SECRET set: Azure's Direct Line (the secret is exchanged for a token per page load);
+ * - else MicrosoftAppId empty: the built-in local Direct Line (web/directLine/), no Azure at all;
+ * - else (MicrosoftAppId without a secret): the page explains that DIRECT_LINE_SECRET is needed.
+ */
+import type { Server } from 'restify';
+import type { Config } from '../../services/config/config.js';
+import type { Logger } from '../../services/logging/logger.js';
+import { mountLocalDirectLine } from '../directLine/index.js';
+import { mountWebChat } from './routes.js';
+import { azureSessions, localSessions, SessionSource, unavailableSessions } from './sessions.js';
+
+export function mountWebChatForConfig(server: Server, config: Config, logger: Logger, localUrl: () => string): void {
+  let sessions: SessionSource;
+  let directLine: 'azure' | 'local' | 'needs DIRECT_LINE_SECRET';
+  if (config.directLine.secret !== undefined) {
+    sessions = azureSessions({ secret: config.directLine.secret, url: config.directLine.url });
+    directLine = 'azure';
+  } else if (config.microsoft === undefined) {
+    sessions = localSessions(mountLocalDirectLine(server, { localUrl, logger }));
+    directLine = 'local';
+  } else {
+    sessions = unavailableSessions();
+    directLine = 'needs DIRECT_LINE_SECRET';
+  }
+  mountWebChat(server, { sandbox: config.sandbox, sessions, logger });
+  logger.info('Web Chat page', { url: `${config.publicUrl}/`, directLine });
+}

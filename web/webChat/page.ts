@@ -1,0 +1,116 @@
+/**
+ * The Web Chat page at `/`: a header, a note when the sandbox plays Confluence, and Web Chat itself. The page's
+ * script asks `/webchat/session` for a Direct Line token and renders Web Chat with it. No value from outside goes
+ * into the HTML unescaped, and the script is a constant.
+ */
+import { escapeHtml } from '../html.js';
+
+export interface WebChatPageOptions {
+  /** Shown as a note with a link to the sandbox's viewer. */
+  sandbox: boolean;
+  /** The Web Chat bundle's URL (versioned, so browsers may cache it for long). */
+  scriptUrl: string;
+}
+
+export const PAGE_TITLE = 'Confluence assistant';
+
+/** Runs in the browser. Plain ES2017 and no template data, so nothing typed anywhere can end up in it. */
+const START_SCRIPT = `
+(function () {
+  var status = document.getElementById('status');
+  function browserUserId() {
+    var key = 'confluence-assistant.user-id';
+    var id = null;
+    try { id = window.localStorage.getItem(key); } catch (e) { /* storage blocked: a new id per visit */ }
+    if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id) || id.indexOf('dl_') === 0) {
+      var bytes = new Uint8Array(16);
+      window.crypto.getRandomValues(bytes);
+      id = 'user-' + Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+      try { window.localStorage.setItem(key, id); } catch (e) { /* see above */ }
+    }
+    return id;
+  }
+  function showProblem(text) {
+    status.textContent = text;
+    status.hidden = false;
+  }
+  if (!window.WebChat) {
+    showProblem('Web Chat could not be loaded. Reload the page; if it persists, check the bot\\'s log.');
+    return;
+  }
+  fetch('/webchat/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ userId: browserUserId() })
+  })
+    .then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (!response.ok) throw new Error(body.message || ('HTTP ' + response.status));
+        return body;
+      });
+    })
+    .then(function (session) {
+      window.WebChat.renderWebChat({
+        directLine: window.WebChat.createDirectLine({
+          token: session.token,
+          domain: new URL(session.domain, window.location.origin).href,
+          webSocket: session.webSocket,
+          pollingInterval: 500
+        }),
+        userID: session.userId,
+        username: 'You',
+        locale: 'en-US',
+        styleOptions: {
+          accent: '#0052CC',
+          botAvatarInitials: 'CA',
+          botAvatarBackgroundColor: '#0052CC',
+          userAvatarInitials: 'You',
+          userAvatarBackgroundColor: '#6B778C',
+          bubbleBorderRadius: 8,
+          bubbleFromUserBorderRadius: 8,
+          bubbleFromUserBackground: '#DEEBFF',
+          hideUploadButton: true,
+          suggestedActionLayout: 'flow',
+          sendBoxButtonColor: '#0052CC'
+        }
+      }, document.getElementById('webchat'));
+      var input = document.querySelector('[data-id="webchat-sendbox-input"]');
+      if (input) input.focus();
+    })
+    .catch(function (error) {
+      showProblem('Could not start the chat: ' + error.message);
+    });
+})();
+`;
+
+const STYLE = `
+*{box-sizing:border-box}
+html,body{height:100%;margin:0}
+body{display:flex;flex-direction:column;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#172b4d;background:#f4f5f7}
+header{display:flex;align-items:center;gap:.75rem;padding:.75rem 1.25rem;background:#0747a6;color:#fff}
+header h1{font-size:1.15rem;margin:0;font-weight:600}
+header .tag{font-size:.8rem;opacity:.85}
+.note{margin:0;padding:.5rem 1.25rem;background:#fffae6;border-bottom:1px solid #ffe380;font-size:.9rem}
+.note a{color:#0052cc}
+.problem{margin:1rem 1.25rem;padding:.75rem 1rem;background:#ffebe6;border:1px solid #ff8f73;border-radius:4px}
+main{flex:1;min-height:0;display:flex;justify-content:center}
+#webchat{flex:1;max-width:56rem;height:100%;background:#fff;box-shadow:0 0 0 1px #dfe1e6}
+`;
+
+export function webChatPage(options: WebChatPageOptions): string {
+  const note = options.sandbox
+    ? `<p class="note" id="sandbox-note">Using the built-in Confluence sandbox (demo data) — browse it at <a href="/sandbox" target="_blank" rel="noopener">/sandbox</a></p>`
+    : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(PAGE_TITLE)}</title>
+<style>${STYLE}</style>
+</head><body>
+<header><h1>${escapeHtml(PAGE_TITLE)}</h1><span class="tag">creates Confluence pages and lists a space's pages</span></header>
+${note}
+<p class="problem" id="status" role="alert" hidden></p>
+<main><div id="webchat"></div></main>
+<script src="${escapeHtml(options.scriptUrl)}"></script>
+<script>${START_SCRIPT}</script>
+</body></html>`;
+}
