@@ -2,6 +2,8 @@
 import { existsSync } from 'node:fs';
 import { startApp } from './app.js';
 import { ConfigError } from './services/config/config.js';
+import { EncryptionKeyError } from './services/crypto/encryptionKey.js';
+import { DatabaseCorruptError } from './services/storage/database.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -15,8 +17,10 @@ try {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 } catch (error) {
-  if (error instanceof ConfigError || (error instanceof Error && /ENCRYPTION_KEY|bot\.json|corrupt/i.test(error.message))) {
-    console.error(error.message);
+  // Problems a person can fix (a variable, the key, a damaged data file) get their message alone, no stack trace.
+  const fixable = [ConfigError, EncryptionKeyError, DatabaseCorruptError].some((kind) => error instanceof kind);
+  if (fixable || (error instanceof Error && /sandbox\.json/.test(error.message))) {
+    console.error((error as Error).message);
     process.exit(1);
   }
   throw error;

@@ -4,13 +4,8 @@
  * is "create page" to the dialogs).
  */
 import { Activity, TurnContext } from 'botbuilder';
+import { isSharedConversation } from '../dialogs/sharedConversation.js';
 
-/** Teams' `conversation.conversationType` for conversations with more than one person in them. */
-const SHARED_CONVERSATION_TYPES = new Set(['groupChat', 'channel']);
-
-export function isSharedConversation(activity: Partial<Activity>): boolean {
-  return SHARED_CONVERSATION_TYPES.has(activity.conversation?.conversationType ?? '');
-}
 
 /**
  * Removes every @mention of the bot from the message text and says whether there was one. Changes the activity

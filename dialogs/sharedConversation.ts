@@ -1,11 +1,17 @@
 /**
- * Teams group chats and channels are seen by everyone in them. A sign-in link posted there could be opened by
- * someone else, whose Atlassian account would then act for the person who asked; sign-in happens in 1:1 chats.
+ * Teams group chats and channels are seen by everyone in them. There the bot answers only when addressed
+ * (bots/addressing.ts), and never posts a sign-in link: someone else could open it, and their Atlassian account
+ * would then act for the person who asked. Sign-in happens in 1:1 chats.
  */
-import type { TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 
+/** Teams' `conversation.conversationType` for conversations with more than one person in them. */
 const SHARED_CONVERSATION_TYPES = new Set(['groupChat', 'channel']);
 
+export function isSharedConversation(activity: Partial<Activity>): boolean {
+  return SHARED_CONVERSATION_TYPES.has(activity.conversation?.conversationType ?? '');
+}
+
 export function inSharedConversation(context: TurnContext): boolean {
-  return SHARED_CONVERSATION_TYPES.has(context.activity.conversation?.conversationType ?? '');
+  return isSharedConversation(context.activity);
 }
