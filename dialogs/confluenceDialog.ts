@@ -101,7 +101,7 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
 
   /** The waterfall: the shared steps, then the subclass's. */
   protected addSteps(steps: Array<(step: WaterfallStepContext) => Promise<DialogTurnResult>>): void {
-    const all = [this.authorizeStep, this.siteStep, this.spaceStep, this.receiveSpaceStep, ...steps];
+    const all = [this.authorizeAndSiteStep, this.spaceStep, this.receiveSpaceStep, ...steps];
     this.addDialog(new WaterfallDialog(this.waterfallId, all.map((step) => this.guarded(step.bind(this)))));
     this.initialDialogId = this.waterfallId;
   }
@@ -127,14 +127,10 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
     return undefined;
   }
 
-  private async authorizeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    this.values(step).draft = { ...((step.options as D | undefined) ?? {}) } as D;
-    await this.connected(step.context);
-    return step.next();
-  }
-
-  private async siteStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const draft = this.draft(step);
+  /** One connection look-up serves both: a missing sign-in surfaces here, and the sites come with the token. */
+  private async authorizeAndSiteStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const draft = { ...((step.options as D | undefined) ?? {}) } as D;
+    this.values(step).draft = draft;
     const sites = (await this.connected(step.context)).sites;
     this.values(step).sites = sites;
     if (draft.site && sites.some((site) => site.cloudId === draft.site!.cloudId)) return step.next();

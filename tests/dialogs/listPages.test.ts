@@ -6,6 +6,7 @@ import axios from 'axios';
 import { ConfluenceAccess } from '../../dialogs/confluenceAccess.js';
 import { ListPagesDialog } from '../../dialogs/listPagesDialog.js';
 import { ConfluenceClient } from '../../services/confluence/client.js';
+import { NO_RETRIES } from '../../services/confluence/retryPolicy.js';
 import { silentLogger } from '../../services/logging/logger.js';
 import { DEFAULT_SEED } from '../../sandbox/index.js';
 import { DialogDriver } from '../helpers/dialogDriver.js';
@@ -141,5 +142,24 @@ describe('List pages', () => {
     await list.say('list pages in BIG');
     expect((await list.say('help')).text).toMatch(/reading a list of pages/);
     expect((await list.say('cancel')).text).toMatch(/Cancelled\. Nothing was changed in Confluence\./);
+  });
+});
+
+describe('List pages when Confluence stops answering between "more"s', () => {
+  it('says so, keeps the listing, and continues once Confluence is back', async () => {
+    const world = await createWorld({ mode: 'preauthorized', seed: [...DEFAULT_SEED, BIG_SPACE] });
+    try {
+      await world.preauthorize();
+      const access = new ConfluenceAccess(world.auth, new ConfluenceClient({ http: axios.create({ proxy: false }), retry: NO_RETRIES }));
+      const list = new DialogDriver((prefs) => new ListPagesDialog(access, silentLogger, prefs), { proposedSpace: 'BIG' });
+      await list.say('list pages in BIG');
+      await world.close();
+      const failed = await list.say('more');
+      expect(failed.text).toMatch(/Confluence is not responding right now/);
+      expect(failed.text).toMatch(/Say \*\*more\*\* for the next 10 \(2,490 left\)/);
+      expect(list.status).toBe('waiting');
+    } finally {
+      await world.close().catch(() => undefined);
+    }
   });
 });

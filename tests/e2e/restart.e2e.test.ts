@@ -27,6 +27,14 @@ describe('restarts', () => {
     await bot?.exited;
   });
 
+  /** Asks for the DOCS listing and signs in through the consent page; returns the listing's first answer. */
+  async function listDocsSignedIn(channel: EmulatorChannel): Promise<string> {
+    const link = signInLinkOf(await channel.say('list pages in DOCS'));
+    const before = channel.received.length;
+    await signInThroughBrowser(link);
+    return textsOf(await channel.waitForActivities(before, 3)).join('\n');
+  }
+
   async function killAndRestart(): Promise<void> {
     bot!.kill('SIGKILL');
     await bot!.exited;
@@ -63,10 +71,7 @@ describe('restarts', () => {
     const channel = new EmulatorChannel(bot.url);
     await channel.start();
     try {
-      const link = signInLinkOf(await channel.say('list pages in DOCS'));
-      const before = channel.received.length;
-      await signInThroughBrowser(link);
-      expect(textsOf(await channel.waitForActivities(before, 3)).join('\n')).toMatch(/Pages 1–10/);
+      expect(await listDocsSignedIn(channel)).toMatch(/Pages 1–10/);
       await killAndRestart();
       expect(textsOf(await channel.say('more')).join('\n')).toMatch(/Pages 11–20 of 3,000/);
     } finally {
@@ -79,10 +84,7 @@ describe('restarts', () => {
     const channel = new EmulatorChannel(bot.url);
     await channel.start();
     try {
-      const link = signInLinkOf(await channel.say('list pages in DOCS'));
-      const before = channel.received.length;
-      await signInThroughBrowser(link);
-      await channel.waitForActivities(before, 3);
+      await listDocsSignedIn(channel);
       const inFlight = channel.say('pages in DOCS about release');
       await new Promise((resolve) => setTimeout(resolve, 30));
       bot.kill('SIGTERM');
