@@ -51,6 +51,19 @@ const environmentSchema = z.object({
   ATLASSIAN_API_URL: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
   ATLASSIAN_SCOPES: optionalText,
 
+  AZURE_STORAGE_CONNECTION_STRING: optionalText,
+  AZURE_STORAGE_CONTAINER: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/, 'must be 3 to 63 lowercase letters, digits and single hyphens (an Azure container name)')
+      .default('confluence-assistant'),
+  ),
+  RECORD_TRANSCRIPTS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  ),
+
   DIRECT_LINE_SECRET: optionalText,
   DIRECT_LINE_URL: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
 });
@@ -85,6 +98,10 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Set: every conversation is recorded as an Emulator `.transcript` file here, secrets redacted. */
   transcriptsDir?: string;
+  /** Every conversation is recorded into the shared store (all instances), exported with `npm run transcripts:export`. */
+  recordTranscripts: boolean;
+  /** Where the bot's own data and conversation state live. */
+  storage: StorageSettings;
   /** Sign-in requests (/oauth/start and /oauth/callback) one client address may make per minute. */
   oauthRateLimitPerMinute: number;
   /** Unset: Emulator mode, no Bot Framework authentication. */
@@ -95,6 +112,11 @@ export interface Config {
   /** Web Chat's connection: Azure's Direct Line when a secret is set, else the built-in local Direct Line. */
   directLine: DirectLineSettings;
 }
+
+export type StorageSettings =
+  | { kind: 'local' }
+  /** Shared by every instance: Azure Blob Storage (or Azurite). */
+  | { kind: 'azure'; connectionString: string; container: string };
 
 export interface DirectLineSettings {
   /** The Azure Bot's Direct Line channel secret; never sent to a browser, only exchanged for tokens. */
@@ -132,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (!sandbox && e.ENCRYPTION_KEY === undefined) {
     problems.push('ENCRYPTION_KEY: required with a real Atlassian app (generate one with: openssl rand -hex 32)');
+  } else if (e.AZURE_STORAGE_CONNECTION_STRING !== undefined && e.ENCRYPTION_KEY === undefined) {
+    problems.push('ENCRYPTION_KEY: required with AZURE_STORAGE_CONNECTION_STRING, the same on every instance (openssl rand -hex 32)');
   }
 
   let microsoft: MicrosoftIdentity | undefined;
@@ -187,6 +211,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKeyHex: e.ENCRYPTION_KEY,
     logLevel: e.LOG_LEVEL,
     transcriptsDir: e.TRANSCRIPTS_DIR,
+    recordTranscripts: e.RECORD_TRANSCRIPTS,
+    storage:
+      e.AZURE_STORAGE_CONNECTION_STRING === undefined
+        ? { kind: 'local' }
+        : { kind: 'azure', connectionString: e.AZURE_STORAGE_CONNECTION_STRING, container: e.AZURE_STORAGE_CONTAINER },
     oauthRateLimitPerMinute: e.OAUTH_RATE_LIMIT_PER_MINUTE,
     microsoft,
     sandbox,

@@ -25,6 +25,17 @@ describe('loadConfig', () => {
     expect(config.system.tokenUrl).toBe('http://127.0.0.1:3978/sandbox/oauth/token');
     expect(config.system.apiUrl).toBe('http://127.0.0.1:3978/sandbox/api');
     expect(config.system.scopes).toEqual(DEFAULT_SCOPES);
+    expect(config.storage).toEqual({ kind: 'local' });
+    expect(config.recordTranscripts).toBe(false);
+  });
+
+  it('shares Azure Blob Storage when a connection string is set, in the default container unless one is named', () => {
+    const shared = { AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', ENCRYPTION_KEY: 'b'.repeat(64) };
+    expect(loadConfig(shared).storage).toEqual({ kind: 'azure', connectionString: 'UseDevelopmentStorage=true', container: 'confluence-assistant' });
+    expect(loadConfig({ ...shared, AZURE_STORAGE_CONTAINER: 'bot-prod-1', RECORD_TRANSCRIPTS: 'true' })).toMatchObject({
+      storage: { container: 'bot-prod-1' },
+      recordTranscripts: true,
+    });
   });
 
   it("uses Atlassian's endpoints with a real app, overridable one by one", () => {
@@ -56,6 +67,10 @@ describe('loadConfig', () => {
     [{ MicrosoftAppId: 'app' }, 'MicrosoftAppPassword'],
     [{ MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' }, 'MicrosoftAppTenantId'],
     [{ MicrosoftAppId: 'app', MicrosoftAppType: 'Galactic' }, 'MicrosoftAppType'],
+    [{ AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }, 'ENCRYPTION_KEY'],
+    [{ AZURE_STORAGE_CONNECTION_STRING: 'x', ENCRYPTION_KEY: 'a'.repeat(64), AZURE_STORAGE_CONTAINER: 'Bad_Name' }, 'AZURE_STORAGE_CONTAINER'],
+    [{ AZURE_STORAGE_CONTAINER: 'a--b' }, 'AZURE_STORAGE_CONTAINER'],
+    [{ RECORD_TRANSCRIPTS: 'yes please' }, 'RECORD_TRANSCRIPTS'],
   ])('stops on %j naming %s', (env, variable) => {
     const problems = problemsOf(env as NodeJS.ProcessEnv);
     expect(problems.join('\n')).toContain(variable);

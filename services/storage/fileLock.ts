@@ -1,7 +1,8 @@
 /**
- * A lock file that serialises read-modify-write cycles on the bot database between processes (the bot and the
- * admin CLI). Without it, a CLI change written at the same moment as a token refresh could drop the rotated
- * refresh token, which Atlassian has already made the only valid one.
+ * A lock file that serialises read-check-write cycles on one file between processes (the bot and the admin CLI
+ * both write records). Without it, two conditional writes could both pass their ETag check and the later rename
+ * would silently drop the earlier change: for a token record, a rotated refresh token Atlassian has already made
+ * the only valid one.
  */
 import { open, stat, unlink } from 'node:fs/promises';
 
@@ -29,12 +30,11 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
   }
 }
 
-async function acquire(lockPath: string, { timeoutMs = 5000, staleMs = 10000, retryDelayMs = 10 }: FileLockOptions): Promise<void> {
+async function acquire(lockPath: string, { timeoutMs = 5000, staleMs = 10000, retryDelayMs = 5 }: FileLockOptions): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       const handle = await open(lockPath, 'wx');
-      await handle.writeFile(String(process.pid));
       await handle.close();
       return;
     } catch (error) {
