@@ -6,11 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import restify from 'restify';
-import { PrivateConversationState, UserState } from 'botbuilder';
 import { ConfluenceBot } from './bots/confluenceBot.js';
 import { createAdapter } from './bots/adapter.js';
+import { EtagGuardedPrivateConversationState, EtagGuardedUserState } from './bots/etagGuardedState.js';
 import { createSignInResumer } from './bots/signInResumer.js';
 import { recordTranscripts } from './bots/transcriptRecorder.js';
+import { TranscriptFiles } from './services/transcripts/transcriptFiles.js';
+import { TranscriptRecords } from './services/transcripts/transcriptRecords.js';
+import type { TranscriptSink } from './services/transcripts/transcriptSink.js';
 import { ConfluenceAccess } from './dialogs/confluenceAccess.js';
 import { CreateContentDialog } from './dialogs/createContentDialog.js';
 import { ListPagesDialog } from './dialogs/listPagesDialog.js';
@@ -22,6 +25,9 @@ import { Config, loadConfig, SANDBOX_CLIENT_ID } from './services/config/config.
 import { ConfluenceClient } from './services/confluence/client.js';
 import { createLogger, Logger } from './services/logging/logger.js';
 import { FileStateStorage } from './services/storage/fileStateStorage.js';
+import { LocalRecordStore } from './services/storage/localRecordStore.js';
+import { openRecordStore } from './services/storage/openRecordStore.js';
+import { RecordStateStorage } from './services/storage/recordStateStorage.js';
 import { createSandbox, Sandbox, SEED_WITH_DOCS } from './sandbox/index.js';
 import { activityProblem } from './web/activityGuard.js';
 import { mountOAuthRoutes } from './web/oauthRoutes.js';
@@ -48,11 +54,15 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
   const config = loadConfig(env);
   const log = logger ?? createLogger(config.logLevel);
 
-  const auth = await AuthService.open({ config, logger: log, onAdminAttention: (message) => log.warn(message) });
-  const storage = new FileStateStorage(path.join(config.dataDir, 'state'));
+  const records = await openRecordStore(config);
+  const auth = await AuthService.open({ config, records, logger: log, onAdminAttention: (message) => log.warn(message) });
+  // One instance keeps state in its per-key files; several share it in the record store (Azure Blob Storage).
+  const storage = config.storage.kind === 'azure' ? new RecordStateStorage(records) : new FileStateStorage(path.join(config.dataDir, 'state'));
   // Dialog state per person per conversation: in a Teams group chat, each person has their own draft and steps.
-  const conversationState = new PrivateConversationState(storage);
-  const userState = new UserState(storage);
+  // Saves are conditional on the loaded version, so two instances never silently overwrite each other's step.
+  const conversationState = new EtagGuardedPrivateConversationState(storage);
+  const userState = new EtagGuardedUserState(storage);
+  log.info('storage', { records: records.location, conversationState: config.storage.kind === 'azure' ? 'shared record store' : 'local files' });
 
   const access = new ConfluenceAccess(auth, new ConfluenceClient({ logger: log }));
   const sitePreference = new UserStateSitePreference(userState.createProperty<string | undefined>('preferredSiteId'));
@@ -64,10 +74,22 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
   );
   const bot = new ConfluenceBot(conversationState, userState, mainDialog, auth, log);
   const adapter = createAdapter(config, log);
+  const transcriptSinks: TranscriptSink[] = [];
   if (config.transcriptsDir) {
-    recordTranscripts(adapter, { directory: path.resolve(config.transcriptsDir), logger: log });
-    log.info('recording conversations as Emulator transcripts', { directory: path.resolve(config.transcriptsDir) });
+    const directory = path.resolve(config.transcriptsDir);
+    transcriptSinks.push(new TranscriptFiles({ directory, logger: log }));
+    log.info('recording conversations as Emulator transcripts', { directory });
+    if (config.storage.kind === 'azure' && !config.recordTranscripts) {
+      log.warn(
+        'TRANSCRIPTS_DIR files hold only the turns this instance handled; set RECORD_TRANSCRIPTS=true to record whole conversations in the shared store',
+      );
+    }
   }
+  if (config.recordTranscripts) {
+    transcriptSinks.push(new TranscriptRecords(records, { logger: log }));
+    log.info('recording conversations in the store; export them with npm run transcripts:export', { store: records.location });
+  }
+  if (transcriptSinks.length > 0) recordTranscripts(adapter, transcriptSinks, { logger: log });
 
   const server = restify.createServer({ name: 'confluence-assistant' });
   server.use(restify.plugins.queryParser());
@@ -111,12 +133,19 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
     const systemSecret = randomBytes(24).toString('base64url');
     auth.setSystemClientSecret(systemSecret);
     sandbox = await createSandbox({
-      dataDir: config.dataDir,
+      // Always the local disk, whatever the bot's own storage: the embedded sandbox serves this one instance.
+      records: new LocalRecordStore(path.join(config.dataDir, 'records')),
+      legacyDataDir: config.dataDir,
       publicUrl: config.publicUrl,
       resolveClient: sandboxClientResolver(auth, systemSecret),
       seed: SEED_WITH_DOCS,
     });
     sandbox.mount(server);
+    if (config.storage.kind === 'azure') {
+      log.warn(
+        'The built-in Confluence sandbox serves this instance only. To run several instances without Atlassian, start one shared sandbox (npm run sandbox) and point ATLASSIAN_* at it; see the README, "Running several instances".',
+      );
+    }
   }
 
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));

@@ -16,8 +16,13 @@ import { Logger, silentLogger } from '../services/logging/logger.js';
 import type { MainDialog } from '../dialogs/mainDialog.js';
 import { connectionLine, messages } from '../dialogs/messages.js';
 import { takeAddressedMessage } from './addressing.js';
+import { TURN_CLAIM, type TurnClaim } from '../dialogs/turnClaim.js';
+import { isClaimable, isStateConflict } from './etagGuardedState.js';
 import { Outbox } from './outbox.js';
 import { TurnQueue } from './turnQueue.js';
+
+/** A turn refused twice because another turn of the conversation saved first gives up (see `run`). */
+const MAX_ATTEMPTS = 2;
 
 export class ConfluenceBot extends TeamsActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
@@ -83,19 +88,59 @@ export class ConfluenceBot extends TeamsActivityHandler {
     return this.turns.idle();
   }
 
+  /**
+   * One turn, its state saved, then its replies delivered (outbox.ts). Turns of one conversation run one at a time
+   * in this process (turnQueue.ts); another instance may still run one at the same moment, and then the state saved
+   * second is refused (etagGuardedState.ts). The turn that lost runs once more on the fresh state, its first replies
+   * unsent; losing twice, it says so plainly instead of acting on a conversation it cannot keep up with.
+   */
   override async run(context: TurnContext): Promise<void> {
     const conversation = `${context.activity.channelId}/${context.activity.conversation?.id}`;
     await this.turns.run(conversation, async () => {
       const outbox = new Outbox(context);
-      try {
-        await super.run(context);
-        await this.conversationState.saveChanges(context, false);
-        await this.userState.saveChanges(context, false);
-      } catch (error) {
-        outbox.discard();
-        throw error;
+      context.turnState.set(TURN_CLAIM, (() => this.claim(context)) satisfies TurnClaim);
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await this.waitWhileClaimedElsewhere(context);
+          await super.run(context);
+          // User state first: it changes rarely, and re-applying a turn's change to it (a preferred site) is harmless,
+          // whereas a turn whose conversation state was saved must not run again.
+          await this.userState.saveChanges(context, false);
+          await this.conversationState.saveChanges(context, false);
+          break;
+        } catch (error) {
+          if (!isStateConflict(error)) {
+            outbox.discard();
+            throw error;
+          }
+          outbox.restart();
+          if (attempt >= MAX_ATTEMPTS) {
+            this.logger.warn('conversation kept changing elsewhere; asked the user to send the message again', { attempts: attempt });
+            await outbox.flush();
+            await context.sendActivity(messages.changedMeanwhile);
+            return;
+          }
+          this.logger.info('another turn changed this conversation first; running this one again on the fresh state');
+          await this.conversationState.load(context, true);
+          await this.userState.load(context, true);
+        }
       }
       await outbox.flush();
     });
+  }
+
+  private async claim(context: TurnContext): Promise<void> {
+    if (isClaimable(this.conversationState)) await this.conversationState.claim(context);
+  }
+
+  /** Another instance's turn is creating something in this conversation: act on the state it leaves, not the one before. */
+  private async waitWhileClaimedElsewhere(context: TurnContext): Promise<void> {
+    const state = this.conversationState;
+    if (!isClaimable(state)) return;
+    await state.load(context);
+    for (let until = state.busyElsewhereUntil(context); until !== undefined; until = state.busyElsewhereUntil(context)) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(10, Math.min(100, until - Date.now()))));
+      await state.load(context, true);
+    }
   }
 }

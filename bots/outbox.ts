@@ -35,6 +35,11 @@ export class Outbox {
     this.holding = false;
     this.held = [];
   }
+
+  /** The turn runs again on fresh state: what it held so far is dropped, and its next replies are held again. */
+  restart(): void {
+    this.held = [];
+  }
 }
 
 function isProgress(activity: Partial<Activity>): boolean {

@@ -1,9 +1,11 @@
 /**
- * Records every conversation as an Emulator-compatible `.transcript` file (see services/transcripts/), like
- * botbuilder's TranscriptLoggerMiddleware but in the format the Emulator opens and our replayer reads:
+ * Records every conversation in the Emulator's `.transcript` format (see services/transcripts/), like botbuilder's
+ * TranscriptLoggerMiddleware but in the format the Emulator opens and our replayer reads. Each turn goes to one or
+ * more sinks: a file per conversation on this machine (TranscriptFiles), and/or a record per turn in the store all
+ * instances share (TranscriptRecords, exported with `npm run transcripts:export`). What is recorded:
  * - the incoming activity (`from.role` 'user' when missing) and every activity the bot sends (`from.role` forced
  *   to 'bot'), each with an `id` and an ISO `timestamp`;
- * - secrets redacted (services/transcripts/redact.ts) before anything reaches the disk;
+ * - secrets redacted (services/transcripts/redact.ts) before anything reaches a sink;
  * - a proactive turn's own `ContinueConversation` event is not recorded, but our sign-in resume is: it turns the
  *   continuation into the `confluence/signInCompleted` event (bots/signInResumer.ts), which is recorded with
  *   role 'user' because it stands for the person finishing sign-in in the browser. The replayer reads it as
@@ -16,13 +18,14 @@
 import { randomUUID } from 'node:crypto';
 import { Activity, ActivityEventNames, ActivityTypes, BotAdapter, Middleware, ResourceResponse, TurnContext } from 'botbuilder';
 import { redactSecrets } from '../services/transcripts/redact.js';
-import { RecordedActivity, TranscriptFiles, TranscriptFilesOptions } from '../services/transcripts/transcriptFiles.js';
+import { newTurnPosition, type RecordedActivity, type TranscriptSink, type TurnPosition } from '../services/transcripts/transcriptSink.js';
 import { silentLogger, type Logger } from '../services/logging/logger.js';
 
 /** Longer strings (an uploaded file as a data URI, say) are cut, so one activity cannot swell a transcript. */
 const MAX_STRING_LENGTH = 100_000;
 
-export interface TranscriptRecorderOptions extends TranscriptFilesOptions {
+export interface TranscriptRecorderOptions {
+  logger?: Logger;
   now?: () => Date;
 }
 
@@ -33,11 +36,17 @@ interface TurnRecording {
   sent: RecordedActivity[];
   /** Set once the turn's entries are written; later sends (the adapter's onTurnError) are appended directly. */
   written: boolean;
+  /** The turn's place in its conversation; each write takes the next part. */
+  position: TurnPosition;
 }
 
-/** Records every conversation the adapter handles; call once, right after creating the adapter. */
-export function recordTranscripts(adapter: BotAdapter, options: TranscriptRecorderOptions): TranscriptRecorder {
-  const recorder = new TranscriptRecorder(options);
+/** Records every conversation the adapter handles into the sinks; call once, right after creating the adapter. */
+export function recordTranscripts(
+  adapter: BotAdapter,
+  sinks: TranscriptSink | TranscriptSink[],
+  options: TranscriptRecorderOptions = {},
+): TranscriptRecorder {
+  const recorder = new TranscriptRecorder(Array.isArray(sinks) ? sinks : [sinks], options);
   adapter.use(recorder);
   const send = adapter.sendActivities.bind(adapter);
   adapter.sendActivities = async (context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> => {
@@ -49,21 +58,23 @@ export function recordTranscripts(adapter: BotAdapter, options: TranscriptRecord
 }
 
 export class TranscriptRecorder implements Middleware {
-  readonly files: TranscriptFiles;
   private readonly logger: Logger;
   private readonly now: () => Date;
 
-  constructor(options: TranscriptRecorderOptions) {
-    this.files = new TranscriptFiles(options);
+  constructor(
+    readonly sinks: readonly TranscriptSink[],
+    options: TranscriptRecorderOptions = {},
+  ) {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    const startedAt = this.now().toISOString();
+    const started = this.now();
+    const startedAt = started.toISOString();
     const proactive = isContinuation(context.activity);
     const incoming = proactive ? undefined : copy(context.activity);
-    const recording: TurnRecording = { sent: [], written: false };
+    const recording: TurnRecording = { sent: [], written: false, position: newTurnPosition(started) };
     context.turnState.set(SENT_IN_TURN, recording);
 
     try {
@@ -72,7 +83,7 @@ export class TranscriptRecorder implements Middleware {
       // The resume's event only gets its name inside the turn, so it is read at the end of the turn.
       const opening = incoming ?? (isContinuation(context.activity) ? undefined : withoutReference(copy(context.activity)));
       recording.written = true;
-      await this.write(context, [...(opening ? [asUserActivity(opening, startedAt)] : []), ...recording.sent]);
+      await this.write(context, recording, [...(opening ? [asUserActivity(opening, startedAt)] : []), ...recording.sent]);
     }
   }
 
@@ -84,14 +95,26 @@ export class TranscriptRecorder implements Middleware {
       const id = responses?.[index]?.id;
       return asBotActivity(copy(id ? { ...activity, id } : activity), this.now());
     });
-    if (recording.written) await this.write(context, sent);
+    if (recording.written) await this.write(context, recording, sent);
     else recording.sent.push(...sent);
   }
 
-  private async write(context: TurnContext, entries: RecordedActivity[]): Promise<void> {
-    await this.files
-      .append(context.activity.channelId ?? 'unknown', context.activity.conversation?.id ?? 'unknown', entries.map(redactSecrets))
-      .catch((error: unknown) => this.logger.error('could not write the transcript', { error }));
+  /** Redacts once and writes to every sink; a sink that fails is logged and does not stop the others. */
+  private async write(context: TurnContext, recording: TurnRecording, entries: RecordedActivity[]): Promise<void> {
+    const position = recording.position;
+    recording.position = { ...position, part: position.part + 1 };
+    if (entries.length === 0) return;
+    const channelId = context.activity.channelId ?? 'unknown';
+    const conversationId = context.activity.conversation?.id ?? 'unknown';
+    const redacted = entries.map(redactSecrets);
+    await Promise.all(
+      this.sinks.map((sink) =>
+        // Through a promise, so even a sink that throws instead of rejecting cannot break the turn.
+        Promise.resolve()
+          .then(() => sink.append(channelId, conversationId, redacted, position))
+          .catch((error: unknown) => this.logger.error('could not write the transcript', { error, sink: sink.constructor.name })),
+      ),
+    );
   }
 }
 

@@ -24,6 +24,7 @@ import { ConfluenceDialog, markAnswered, SpaceAnswer, SpacePromptContext } from 
 import { ContentDraft, DraftField, typeLabel, withoutField } from './draft.js';
 import { createFailure, MAX_TITLE_LENGTH, messages } from './messages.js';
 import { requesterOf } from './requester.js';
+import { claimTurn } from './turnClaim.js';
 import type { SitePreference } from './sitePreference.js';
 
 export const CREATE_CONTENT_DIALOG = 'createContentDialog';
@@ -137,6 +138,8 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     // Said once: after a sign-in or a retry the waterfall comes straight back here instead of asking again.
     draft.confirmed = true;
     await step.context.sendActivity(messages.creating(label), undefined, InputHints.IgnoringInput);
+    // From here on this turn creates: no other turn of the conversation may act on the same confirmation.
+    await claimTurn(step.context);
     try {
       const created = await this.access.run(requesterOf(step.context), draft.site!.cloudId, (api, target) =>
         api.createContent(target, { spaceId: draft.space!.id, type: draft.type!, title: draft.title!, bodyMarkdown: draft.body ?? '' }),

@@ -135,6 +135,8 @@ export const messages = {
     `I cannot read the pages of ${space}: the space is gone or you lack permission to view its pages. Ask a space administrator, or pick another space.`,
   listDropped: 'Nothing was changed in Confluence.',
 
+  changedMeanwhile:
+    'This conversation changed somewhere else at the same moment (another window, or a message sent twice), so I did not act on your last message. Please send it again.',
   unexpectedError:
     'Sorry, something went wrong on my side. Your draft is kept: send your last answer again, or type **cancel** to stop.',
 };

@@ -1,6 +1,6 @@
 /** What every sandbox route needs, built once by createSandbox, plus the URLs browsers use for a site. */
 import type { Grants } from './grants.js';
-import type { SandboxStore, SiteRecord, SpaceRecord } from './store.js';
+import type { SandboxData, SandboxStore, SiteRecord, SpaceRecord } from './store.js';
 
 export type ClientResolver = (clientId: string) => Promise<string | undefined> | string | undefined;
 
@@ -13,6 +13,12 @@ export interface SandboxContext {
   now: () => number;
 }
 
+/** Enough to build a site's URLs: a running sandbox's context, or data read offline (offlineReader.ts). */
+export interface SiteUrls {
+  publicUrl: string;
+  store: { readonly data: Pick<SandboxData, 'sites'> };
+}
+
 export function findSite(context: SandboxContext, cloudId: string): SiteRecord | undefined {
   return context.store.data.sites.find((site) => site.cloudId === cloudId);
 }
@@ -21,12 +27,12 @@ export function findSite(context: SandboxContext, cloudId: string): SiteRecord |
  * The first site is the one `/sandbox/wiki/…` shows; any other lives under `/sandbox/site/{cloudId}`.
  * Like `https://x.atlassian.net`, a site URL is what accessible-resources returns, and `{site}/wiki` is `_links.base`.
  */
-export function siteUrl(context: SandboxContext, cloudId: string): string {
+export function siteUrl(context: SiteUrls, cloudId: string): string {
   const isDefault = context.store.data.sites[0]?.cloudId === cloudId;
   return isDefault ? `${context.publicUrl}/sandbox` : `${context.publicUrl}/sandbox/site/${encodeURIComponent(cloudId)}`;
 }
 
-export function wikiBase(context: SandboxContext, cloudId: string): string {
+export function wikiBase(context: SiteUrls, cloudId: string): string {
   return `${siteUrl(context, cloudId)}/wiki`;
 }
 

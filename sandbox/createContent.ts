@@ -51,9 +51,8 @@ function requestBytes(call: V2Call): number {
 
 function titleTaken(context: SandboxContext, space: SpaceRecord, type: ContentRecord['type'], title: string): boolean {
   const wanted = title.toLowerCase();
-  return context.store.data.contents.some(
+  return context.store.contentsOf(space.id).some(
     (content) =>
-      content.spaceId === space.id &&
       content.type === type &&
       (content.status === 'current' || content.status === 'archived') &&
       content.title.toLowerCase() === wanted,
@@ -87,9 +86,9 @@ export async function createContentRoute(context: SandboxContext, call: V2Call, 
     const rootLevel = booleanParam(call.query, 'root-level');
     if (rootLevel && request.parentId !== undefined) return sendV2Error(res, 400, 'parentId must not be given with root-level=true');
     parentId = request.parentId ?? (rootLevel ? undefined : space.homepageId);
-    const parentExists = context.store.data.contents.some(
-      (content) => content.id === parentId && content.type === 'page' && content.spaceId === space.id && content.status === 'current',
-    );
+    const parentExists = context.store
+      .contentsOf(space.id)
+      .some((content) => content.id === parentId && content.type === 'page' && content.status === 'current');
     if (parentId !== undefined && !parentExists) return sendNotFound(res);
   }
   if (status === 'current' && titleTaken(context, space, type, title)) return sendV2Error(res, 400, DUPLICATE_TITLE);
@@ -108,10 +107,11 @@ export async function createContentRoute(context: SandboxContext, call: V2Call, 
   };
   if (type === 'page') {
     record.parentId = parentId;
-    record.position = context.store.data.contents.filter((content) => content.type === 'page' && content.parentId === parentId && content.spaceId === space.id).length;
+    record.position = context.store.contentsOf(space.id).filter((content) => content.type === 'page' && content.parentId === parentId).length;
   }
-  context.store.data.contents.push(record);
-  await context.store.save();
+  context.store.addContent(record);
+  // Only this space's record is written: a page in DEMO never rewrites DOCS's thousands.
+  await context.store.saveSpace(space.id);
 
   const json = contentJson(space, record, true);
   res.send(200, { ...json, _links: { ...(json._links as object), base: wikiBase(context, cloudId) } });

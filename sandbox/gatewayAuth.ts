@@ -4,7 +4,7 @@
  */
 import type { Request, Response } from 'restify';
 import type { SandboxContext } from './context.js';
-import type { TokenRecord } from './store.js';
+import type { TokenRecord } from './grantRecords.js';
 
 function bearerToken(req: Request): string | undefined {
   const header = req.header('authorization');

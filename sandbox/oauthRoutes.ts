@@ -4,7 +4,8 @@
  * See ../shared/contracts/atlassian-oauth.md §A1–A3 for the behaviour copied here.
  */
 import type { Request, Response, Server } from 'restify';
-import { sameSecret, type TokenResponse } from './grants.js';
+import type { TokenResponse } from './grants.js';
+import { sameSecret } from './secrets.js';
 import type { SandboxContext } from './context.js';
 import type { ConsentRequests } from './consentRequests.js';
 import { redirect, sendHtml } from './html.js';

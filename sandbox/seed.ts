@@ -117,10 +117,10 @@ export const DOCS_SPACE: SeedSpace = {
 
 export const SEED_WITH_DOCS: SeedSpace[] = [...DEFAULT_SEED, DOCS_SPACE];
 
-/** Adds the spaces to a site, each with a homepage titled after the space. Does not save. */
-export function seedSite(store: SandboxStore, cloudId: string, spaces: SeedSpace[], createdAt: string): void {
+/** Adds the spaces to a site, each with a homepage titled after the space. Does not save: returns the new space ids. */
+export function seedSite(store: SandboxStore, cloudId: string, spaces: SeedSpace[], createdAt: string): string[] {
   const authorId = store.data.user.accountId;
-  for (const seed of spaces) {
+  return spaces.map((seed) => {
     const spaceId = store.newId();
     const homepage =
       seed.homepage === false
@@ -140,17 +140,16 @@ export function seedSite(store: SandboxStore, cloudId: string, spaces: SeedSpace
       canCreate: seed.canCreate ?? true,
       canReadPages: seed.canReadPages ?? true,
     };
-    store.data.spaces.push(space);
-    if (homepage) store.data.contents.push(homepage);
+    store.addSpace(space);
+    if (homepage) store.addContent(homepage);
     (seed.pages ?? []).forEach((page, position) => {
-      store.data.contents.push(
-        newContent(store, { cloudId, spaceId, authorId, createdAt, type: 'page', parentId: homepage?.id, position, ...page }),
-      );
+      store.addContent(newContent(store, { cloudId, spaceId, authorId, createdAt, type: 'page', parentId: homepage?.id, position, ...page }));
     });
     for (const post of seed.blogposts ?? []) {
-      store.data.contents.push(newContent(store, { cloudId, spaceId, authorId, createdAt, type: 'blogpost', ...post }));
+      store.addContent(newContent(store, { cloudId, spaceId, authorId, createdAt, type: 'blogpost', ...post }));
     }
-  }
+    return spaceId;
+  });
 }
 
 function newContent(

@@ -1,16 +1,16 @@
 /**
- * The sandbox's whole state in one lowdb file, `${dataDir}/sandbox.json`, written after every change.
- * Codes and tokens are kept only as SHA-256 hashes, so the file never holds a usable secret.
+ * The sandbox's wiki (user, sites, spaces, pages and blog posts), authoritative in memory and written through to
+ * records: `sandbox/meta` and one `sandbox/spaces/{id}` per space (see recordLayout.ts). Routes read `data`
+ * synchronously; a change calls the targeted save (`saveSpace`, `saveMeta`) and awaits it before answering.
  */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
 import { z } from 'zod';
+import type { RecordStore } from '../services/storage/recordStore.js';
+import { META_KEY, readSandboxRecord, SandboxDataError, spaceKey } from './recordLayout.js';
+import type { RecordWriter } from './recordWriter.js';
 
-const siteSchema = z.object({ cloudId: z.string(), name: z.string() });
+export const siteSchema = z.object({ cloudId: z.string(), name: z.string() });
 
-const spaceSchema = z.object({
+export const spaceSchema = z.object({
   id: z.string(),
   cloudId: z.string(),
   key: z.string(),
@@ -28,7 +28,7 @@ const spaceSchema = z.object({
   canReadPages: z.boolean().default(true),
 });
 
-const contentSchema = z.object({
+export const contentSchema = z.object({
   id: z.string(),
   cloudId: z.string(),
   spaceId: z.string(),
@@ -44,86 +44,114 @@ const contentSchema = z.object({
   body: z.string(),
 });
 
-const codeSchema = z.object({
-  codeHash: z.string(),
-  clientId: z.string(),
-  redirectUri: z.string(),
-  scopes: z.array(z.string()),
-  expiresAt: z.number(),
-});
+export const userSchema = z.object({ accountId: z.string(), displayName: z.string() });
 
-const tokenSchema = z.object({
-  tokenHash: z.string(),
-  clientId: z.string(),
-  scopes: z.array(z.string()),
-  expiresAt: z.number(),
-});
-
-const dataSchema = z.object({
-  schemaVersion: z.literal(1),
-  user: z.object({ accountId: z.string(), displayName: z.string() }),
+/** `sandbox/meta`. Version 1 was the single sandbox.json file (legacyImport.ts). */
+const metaSchema = z.object({
+  schemaVersion: z.literal(2),
+  user: userSchema,
   sites: z.array(siteSchema),
   spaces: z.array(spaceSchema),
-  contents: z.array(contentSchema),
-  codes: z.array(codeSchema),
-  accessTokens: z.array(tokenSchema),
-  refreshTokens: z.array(tokenSchema),
-  /** Confluence ids are numeric strings; one counter serves spaces and content alike. */
-  nextId: z.number().int(),
 });
+
+/** `sandbox/spaces/{id}`. */
+const spaceRecordSchema = z.object({ contents: z.array(contentSchema) });
 
 export type SiteRecord = z.infer<typeof siteSchema>;
 export type SpaceRecord = z.infer<typeof spaceSchema>;
 export type ContentRecord = z.infer<typeof contentSchema>;
-export type CodeRecord = z.infer<typeof codeSchema>;
-export type TokenRecord = z.infer<typeof tokenSchema>;
-export type SandboxData = z.infer<typeof dataSchema>;
+export type MetaRecord = z.infer<typeof metaSchema>;
+export type SpaceContentsRecord = z.infer<typeof spaceRecordSchema>;
+
+/** What routes read: the meta record plus every space's contents in one list, in id (creation) order. */
+export interface SandboxData extends MetaRecord {
+  contents: ContentRecord[];
+}
 
 export const SANDBOX_USER = { accountId: '712020:5a7e1c0d-sandbox-user', displayName: 'Sandbox User' } as const;
 
-function emptyData(): SandboxData {
-  return {
-    schemaVersion: 1,
-    user: { ...SANDBOX_USER },
-    sites: [],
-    spaces: [],
-    contents: [],
-    codes: [],
-    accessTokens: [],
-    refreshTokens: [],
-    nextId: 65537,
-  };
+/** Confluence ids are numeric strings; one counter serves spaces and content alike, starting here. */
+const FIRST_ID = 65537;
+
+function metaOf(data: SandboxData): MetaRecord {
+  return { schemaVersion: 2, user: data.user, sites: data.sites, spaces: data.spaces };
+}
+
+function byId(a: { id: string }, b: { id: string }): number {
+  return Number(a.id) - Number(b.id);
+}
+
+/** The wiki as stored, or undefined when the records hold no sandbox yet. Reads only; for tools too. */
+export async function loadWiki(records: RecordStore): Promise<SandboxData | undefined> {
+  const meta = await readSandboxRecord(records, META_KEY, metaSchema);
+  if (meta === undefined) return undefined;
+  const perSpace = await Promise.all(
+    meta.spaces.map(async (space) => {
+      const key = spaceKey(space.id);
+      const record = await readSandboxRecord(records, key, spaceRecordSchema);
+      // Space records are written before the meta record that names them, so a missing one is lost data.
+      if (record === undefined) throw SandboxDataError.unreadable(records, key, `is missing (${META_KEY} lists the space ${space.key})`);
+      return record.contents;
+    }),
+  );
+  return { ...meta, contents: perSpace.flat().sort(byId) };
 }
 
 export class SandboxStore {
-  private constructor(private readonly db: Low<SandboxData>) {}
+  private readonly bySpace = new Map<string, ContentRecord[]>();
+  private nextId = FIRST_ID;
 
-  static async open(dataDir: string): Promise<SandboxStore> {
-    await mkdir(dataDir, { recursive: true });
-    // Compact JSON: with a few thousand seeded pages the file is over a megabyte, and it is written on every
-    // token grant and every created page; indentation would double the time each write blocks the event loop.
-    const file = new DataFile<SandboxData>(path.join(dataDir, 'sandbox.json'), { parse: JSON.parse, stringify: (data) => JSON.stringify(data) });
-    const db = new Low<SandboxData>(file, emptyData());
-    await db.read();
-    const parsed = dataSchema.safeParse(db.data);
-    if (!parsed.success) {
-      throw new Error(`sandbox.json in ${dataDir} is not a sandbox data file; move it away to start afresh`);
-    }
-    db.data = parsed.data;
-    return new SandboxStore(db);
+  private constructor(
+    readonly data: SandboxData,
+    private readonly writer: RecordWriter,
+  ) {
+    for (const space of data.spaces) this.bySpace.set(space.id, []);
+    for (const content of data.contents) this.contentsIn(content.spaceId).push(content);
+    // Nothing is ever deleted, so the next id follows the largest one stored; no counter needs rewriting.
+    for (const item of [...data.spaces, ...data.contents]) this.nextId = Math.max(this.nextId, Number(item.id) + 1);
   }
 
-  get data(): SandboxData {
-    return this.db.data;
+  static async open(records: RecordStore, writer: RecordWriter): Promise<SandboxStore> {
+    const data = (await loadWiki(records)) ?? { schemaVersion: 2, user: { ...SANDBOX_USER }, sites: [], spaces: [], contents: [] };
+    return new SandboxStore(data, writer);
   }
 
   newId(): string {
-    const id = this.db.data.nextId;
-    this.db.data.nextId += 1;
+    const id = this.nextId;
+    this.nextId += 1;
     return String(id);
   }
 
-  async save(): Promise<void> {
-    await this.db.write();
+  /** One space's pages and blog posts, in creation order. */
+  contentsOf(spaceId: string): readonly ContentRecord[] {
+    return this.bySpace.get(spaceId) ?? [];
+  }
+
+  addSpace(space: SpaceRecord): void {
+    this.data.spaces.push(space);
+    this.bySpace.set(space.id, []);
+  }
+
+  /** Does not save: call saveSpace(content.spaceId). */
+  addContent(content: ContentRecord): void {
+    this.data.contents.push(content);
+    this.contentsIn(content.spaceId).push(content);
+  }
+
+  saveSpace(spaceId: string): Promise<void> {
+    return this.writer.schedule(spaceKey(spaceId), () => ({ value: { contents: this.contentsOf(spaceId) } }));
+  }
+
+  saveMeta(): Promise<void> {
+    return this.writer.schedule(META_KEY, () => ({ value: metaOf(this.data) }));
+  }
+
+  private contentsIn(spaceId: string): ContentRecord[] {
+    let contents = this.bySpace.get(spaceId);
+    if (contents === undefined) {
+      contents = [];
+      this.bySpace.set(spaceId, contents);
+    }
+    return contents;
   }
 }

@@ -6,7 +6,7 @@ import type { Request, Response } from 'restify';
 import { findSite, type SandboxContext } from './context.js';
 import { authenticate, requireScope } from './gatewayAuth.js';
 import { asQuery, BadRequest, type Query } from './queryParams.js';
-import type { TokenRecord } from './store.js';
+import type { TokenRecord } from './grantRecords.js';
 import { sendNotFound, sendV2Error } from './v2Errors.js';
 
 export interface V2Call {

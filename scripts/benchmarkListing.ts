@@ -17,6 +17,7 @@ import type { OAuthProfile } from '../services/auth/types.js';
 import { DEFAULT_SCOPES } from '../services/config/config.js';
 import { ConfluenceClient } from '../services/confluence/client.js';
 import { PageListing } from '../services/confluence/pageListing.js';
+import { LocalRecordStore } from '../services/storage/localRecordStore.js';
 import type { ConfluenceTarget } from '../services/confluence/types.js';
 import { createSandbox } from '../sandbox/index.js';
 import { generatedPages } from '../sandbox/seed.js';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const sandbox = await createSandbox({
-    dataDir,
+    records: new LocalRecordStore(path.join(dataDir, 'records')),
     publicUrl: url,
     resolveClient: (clientId) => (clientId === CLIENT_ID ? clientSecret : undefined),
     seed: [{ key: SPACE_KEY, name: 'Benchmark space', description: 'Pages to list.', pages: generatedPages(PAGES_IN_SPACE - 1) }],

@@ -2,9 +2,10 @@
  * Authorization as the dialogs see it (`Connector`), plus the two OAuth routes' logic (`beginAuthorization`
  * for /oauth/start, `completeAuthorization` for /oauth/callback) and what the admin CLI needs.
  *
- * Settings, profiles and tokens are read from the database on every call, so the admin CLI's changes apply to
- * the running bot without a restart. Refreshes are single-flight per stored token: Atlassian rotates refresh
- * tokens, and two refreshes racing on one token could invalidate the whole token family.
+ * Settings, profiles and tokens live in the record store (services/auth/records.ts), shared by every instance;
+ * settings and profiles are cached until their record changes, so the admin CLI's changes apply to running bots
+ * without a restart. A refresh happens once per token across all instances: Atlassian rotates refresh tokens, and
+ * a rotated-out one presented again can revoke the whole token family (see `refresh`).
  */
 import type { AxiosInstance } from 'axios';
 import type { Config } from '../config/config.js';
@@ -12,12 +13,15 @@ import type { ConfluenceSite } from '../confluence/types.js';
 import { resolveEncryptionKey } from '../crypto/encryptionKey.js';
 import { SecretBox } from '../crypto/secretBox.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { BotDatabase } from '../storage/database.js';
+import { openRecordStore } from '../storage/openRecordStore.js';
+import type { RecordStore } from '../storage/recordStore.js';
+import { migrateLegacyDatabase } from './legacyMigration.js';
 import { OAuthClient, OAuthError, RefreshRefusedError } from './oauthClient.js';
 import { ProfileStore, SYSTEM_PROFILE_NAME, customProfile, systemProfile } from './profiles.js';
 import { SettingsStore, type AuthSettings } from './settings.js';
 import { SignInRequestStore, type PendingSignIn } from './signInRequests.js';
-import { SHARED_TOKEN_OWNER, TokenStore, requesterKey, type OwnedTokenSet } from './tokenStore.js';
+import { SHARED_TOKEN_OWNER, TokenStore, requesterKey, type OwnedTokenSet, type TokenVersion } from './tokenStore.js';
+import { randomBytes } from 'node:crypto';
 import type {
   AuthMode,
   AuthType,
@@ -30,12 +34,20 @@ import type {
   SignInRequest,
 } from './types.js';
 
-/** Refresh a little before expiry so a token does not run out between here and Confluence. */
+/** Refresh a little before expiry so a token does not run out between here and Confluence (a quarter of a short lifetime). */
 const REFRESH_MARGIN_MS = 60 * 1000;
+/**
+ * How long an instance may hold a token while it refreshes it. Longer than the token endpoint's timeout
+ * (oauthClient), so a claim never lapses during a call that may still succeed; an instance that dies holding one
+ * delays the others by at most this.
+ */
+const REFRESH_CLAIM_MS = 30 * 1000;
+/** Abandoned sign-in links are pruned at most this often per instance. */
+const SIGN_IN_PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface AuthServiceOptions {
   config: Config;
-  database: BotDatabase;
+  records: RecordStore;
   secretBox: SecretBox;
   http?: AxiosInstance;
   /** The system app's client secret when it is not in Config (the sandbox registers its client at start-up). */
@@ -44,6 +56,8 @@ export interface AuthServiceOptions {
   now?: () => number;
   /** Called when only an administrator can fix things (the shared token was refused); never given a secret. */
   onAdminAttention?: (message: string) => void;
+  /** Waits between looks at a token another instance is refreshing (tests shorten nothing; injectable for clarity). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Thrown when settings name a profile that does not exist, or the system app has no client secret. */
@@ -79,6 +93,10 @@ export class AuthService implements Connector {
   private readonly onAdminAttention: (message: string) => void;
   private systemClientSecret: string | undefined;
   private readonly refreshesInFlight = new Map<string, Promise<RefreshResult>>();
+  private readonly sleep: (ms: number) => Promise<void>;
+  /** Names this process in refresh claims. */
+  private readonly instanceId = randomBytes(8).toString('hex');
+  private lastSignInPrune = 0;
 
   constructor(options: AuthServiceOptions) {
     this.config = options.config;
@@ -87,18 +105,26 @@ export class AuthService implements Connector {
     this.now = options.now ?? Date.now;
     this.onAdminAttention = options.onAdminAttention ?? (() => undefined);
     this.systemClientSecret = options.systemClientSecret;
-    this.profiles = new ProfileStore(options.database, options.secretBox);
-    this.settings = new SettingsStore(options.database);
-    this.tokens = new TokenStore(options.database, options.secretBox);
-    this.signIns = new SignInRequestStore(options.database, this.now);
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.profiles = new ProfileStore(options.records, options.secretBox);
+    this.settings = new SettingsStore(options.records);
+    this.tokens = new TokenStore(options.records, options.secretBox);
+    this.signIns = new SignInRequestStore(options.records, this.now);
   }
 
-  /** Opens the database in `config.dataDir` with the configured (or, in the sandbox, generated) encryption key. */
-  static async open(options: Omit<AuthServiceOptions, 'database' | 'secretBox'>): Promise<AuthService> {
+  /**
+   * Opens the configured record store (unless one is given) with the configured (or, in the sandbox, generated)
+   * encryption key, and moves a `bot.json` left by an earlier version into it.
+   */
+  static async open(options: Omit<AuthServiceOptions, 'records' | 'secretBox'> & { records?: RecordStore }): Promise<AuthService> {
     const { config } = options;
     const key = resolveEncryptionKey({ keyHex: config.encryptionKeyHex, dataDir: config.dataDir, sandbox: config.sandbox });
-    const database = await BotDatabase.open(config.dataDir);
-    return new AuthService({ ...options, database, secretBox: new SecretBox(key) });
+    const records = options.records ?? (await openRecordStore(config));
+    await migrateLegacyDatabase(config.dataDir, records, options.logger ?? silentLogger);
+    const service = new AuthService({ ...options, records, secretBox: new SecretBox(key) });
+    // Damaged settings would break every turn: better to say so at start, naming the record.
+    await service.settings.get();
+    return service;
   }
 
   /** For the sandbox, whose client is registered after the service may have been built. */
@@ -114,8 +140,8 @@ export class AuthService implements Connector {
     let token = await this.tokens.get(profile.name, owner);
     if (token === undefined) return this.notConnected(settings, 'no-token');
 
-    if (options.forceRefresh === true || token.expiresAt - this.now() <= REFRESH_MARGIN_MS) {
-      const result = await this.refreshOnce(profile, token);
+    if (options.forceRefresh === true || this.expiresSoon(token)) {
+      const result = await this.refreshOnce(profile, token, options.forceRefresh === true);
       if (result.kind === 'gone') return this.notConnected(settings, 'no-token');
       if (result.kind === 'refused') return this.notConnected(settings, 'refresh-refused');
       token = result.token;
@@ -237,38 +263,64 @@ export class AuthService implements Connector {
 
   private async createLink(request: Omit<PendingSignIn, 'createdAt' | 'expiresAt'>): Promise<SignInLink> {
     const { id, expiresAt } = await this.signIns.create(request);
+    this.pruneSignInsNowAndThen();
     return { url: `${this.config.publicUrl}/oauth/start?id=${encodeURIComponent(id)}`, expiresAt: new Date(expiresAt) };
   }
 
-  /** Every concurrent caller for one stored token awaits the same refresh. */
-  private refreshOnce(profile: OAuthProfile, token: OwnedTokenSet): Promise<RefreshResult> {
+  /** Every concurrent caller in this process for one stored token awaits the same refresh. */
+  private refreshOnce(profile: OAuthProfile, token: OwnedTokenSet, forced: boolean): Promise<RefreshResult> {
     const key = `${token.profileName}\u0000${token.owner}`;
     const inFlight = this.refreshesInFlight.get(key);
     if (inFlight !== undefined) return inFlight;
-    const refresh = this.refresh(profile, token).finally(() => this.refreshesInFlight.delete(key));
+    const refresh = this.refresh(profile, token, forced).finally(() => this.refreshesInFlight.delete(key));
     this.refreshesInFlight.set(key, refresh);
     return refresh;
   }
 
-  private async refresh(profile: OAuthProfile, seen: OwnedTokenSet): Promise<RefreshResult> {
-    // The caller's copy may be stale: a flight that finished just before this one (or another process) may have
-    // rotated the refresh token already, and sending the old one again could be refused.
-    const token = await this.tokens.get(seen.profileName, seen.owner);
-    if (token === undefined) return { kind: 'gone' };
-    if (token.accessToken !== seen.accessToken && token.expiresAt - this.now() > REFRESH_MARGIN_MS) {
-      return { kind: 'refreshed', token };
+  /**
+   * Refreshes the stored token once across all instances. The instance that refreshes first claims the record
+   * (a conditional write of `refreshClaim` over the version it read); the others see the claim, wait, and use the
+   * token it stores. The rotated refresh token is stored, over exactly the claimed version, before the new access
+   * token is handed to anyone. A claim left by an instance that died lapses after REFRESH_CLAIM_MS.
+   */
+  private async refresh(profile: OAuthProfile, seen: OwnedTokenSet, forced: boolean): Promise<RefreshResult> {
+    for (let waited = 0; ; ) {
+      const version = await this.tokens.getVersion(seen.profileName, seen.owner);
+      if (version === undefined) return { kind: 'gone' };
+      const { token } = version;
+      // Someone (another turn, another instance, a new sign-in) already replaced the token this caller saw.
+      if (token.accessToken !== seen.accessToken && !this.expiresSoon(token)) return { kind: 'refreshed', token };
+      if (!forced && !this.expiresSoon(token)) return { kind: 'refreshed', token };
+
+      const claim = version.claim;
+      if (claim !== undefined && claim.by !== this.instanceId && claim.until > this.now()) {
+        const pause = Math.min(25 * 2 ** Math.min(waited, 3), 200);
+        waited += 1;
+        await this.sleep(pause);
+        continue;
+      }
+      if (token.refreshToken === undefined) {
+        await this.tokens.delete(token.profileName, token.owner, version.etag);
+        this.reportRefused(token, 'the token expired and the grant has no refresh token (offline_access)');
+        return { kind: 'refused' };
+      }
+      const claimed = await this.tokens.claim(version, { by: this.instanceId, until: this.now() + REFRESH_CLAIM_MS });
+      if (claimed === undefined) continue;
+      return this.refreshClaimed(profile, version, claimed);
     }
-    if (token.refreshToken === undefined) {
-      await this.tokens.delete(token.profileName, token.owner);
-      this.reportRefused(token, 'the token expired and the grant has no refresh token (offline_access)');
-      return { kind: 'refused' };
-    }
+  }
+
+  private async refreshClaimed(profile: OAuthProfile, version: TokenVersion, claimed: string): Promise<RefreshResult> {
+    const { token } = version;
     let granted;
     try {
-      granted = await this.oauth.refresh(this.usable(profile), token.refreshToken);
+      granted = await this.oauth.refresh(this.usable(profile), token.refreshToken!);
     } catch (error) {
-      if (!(error instanceof RefreshRefusedError)) throw error;
-      await this.tokens.delete(token.profileName, token.owner, token.refreshToken);
+      if (!(error instanceof RefreshRefusedError)) {
+        await this.tokens.release(version, claimed).catch(() => undefined);
+        throw error;
+      }
+      await this.tokens.delete(token.profileName, token.owner, claimed);
       this.reportRefused(token, error.message);
       return { kind: 'refused' };
     }
@@ -279,11 +331,32 @@ export class AuthService implements Connector {
       refreshToken: granted.refreshToken ?? token.refreshToken,
       expiresAt: at + granted.expiresInSeconds * 1000,
       scope: granted.scope || token.scope,
+      updatedAt: at,
     };
     // Atlassian disabled the old refresh token when it issued this one: store it before anyone uses the new access token.
-    await this.tokens.save(token.profileName, token.owner, refreshed, at);
+    if ((await this.tokens.replace(version, claimed, refreshed, at)) === undefined) {
+      // The record changed under the claim: a new sign-in or a sign-out, which wins over this refresh.
+      const current = await this.tokens.get(token.profileName, token.owner);
+      return current === undefined ? { kind: 'gone' } : { kind: 'refreshed', token: current };
+    }
     refreshed.sites = await this.refreshSites(profile, refreshed);
     return { kind: 'refreshed', token: refreshed };
+  }
+
+  /** Within the refresh margin: a minute, or a quarter of the token's lifetime when that is shorter. */
+  private expiresSoon(token: OwnedTokenSet): boolean {
+    const margin = Math.min(REFRESH_MARGIN_MS, Math.max(0, token.expiresAt - token.updatedAt) / 4);
+    return token.expiresAt - this.now() <= margin;
+  }
+
+  private pruneSignInsNowAndThen(): void {
+    const at = this.now();
+    if (at - this.lastSignInPrune < SIGN_IN_PRUNE_INTERVAL_MS) return;
+    this.lastSignInPrune = at;
+    void this.signIns
+      .prune()
+      .then((pruned) => pruned > 0 && this.logger.info('pruned expired sign-in links', { pruned }))
+      .catch((error: unknown) => this.logger.warn('could not prune expired sign-in links', { error }));
   }
 
   /** Sites can be added to a grant over time; a failure here keeps the sites already known. */

@@ -9,7 +9,18 @@
 import { z } from 'zod';
 import { DEFAULT_SCOPES, type Config } from '../config/config.js';
 import type { SecretBox } from '../crypto/secretBox.js';
-import type { BotDatabase, StoredProfile } from '../storage/database.js';
+import { CachedRecord } from '../storage/cachedRecord.js';
+import type { RecordStore } from '../storage/recordStore.js';
+import {
+  parseRecord,
+  profileKey,
+  profileRecord,
+  PROFILES_PREFIX,
+  SETTINGS_KEY,
+  settingsRecord,
+  tokensPrefix,
+  type ProfileRecord,
+} from './records.js';
 import type { OAuthProfile } from './types.js';
 
 export const SYSTEM_PROFILE_NAME = 'system';
@@ -74,8 +85,11 @@ export interface CustomProfileSummary {
 }
 
 export class ProfileStore {
+  /** Profiles are few and read on every turn in custom mode: one cached record each. */
+  private readonly cached = new Map<string, CachedRecord<ProfileRecord>>();
+
   constructor(
-    private readonly database: BotDatabase,
+    private readonly records: RecordStore,
     private readonly secretBox: SecretBox,
   ) {}
 
@@ -87,48 +101,62 @@ export class ProfileStore {
       throw new ProfileValidationError(`${issue.path.join('.') || 'profile'}: ${issue.message}`);
     }
     const profile = parsed.data;
-    const stored: StoredProfile = { ...profile, clientSecret: this.secretBox.seal(profile.clientSecret), createdAt: now };
-    await this.database.update((data) => {
-      if (data.profiles.some((existing) => existing.name === profile.name)) {
-        throw new ProfileError(`A profile named "${profile.name}" already exists; remove it first to replace it.`);
-      }
-      data.profiles.push(stored);
-    });
+    const stored: ProfileRecord = { ...profile, clientSecret: this.secretBox.seal(profile.clientSecret), createdAt: now };
+    if ((await this.records.create(profileKey(profile.name), stored)) === undefined) {
+      throw new ProfileError(`A profile named "${profile.name}" already exists; remove it first to replace it.`);
+    }
+    this.cached.delete(profile.name);
     return summarize(stored);
   }
 
   async list(): Promise<CustomProfileSummary[]> {
-    const data = await this.database.read();
-    return data.profiles.map(summarize).sort((a, b) => a.name.localeCompare(b.name));
+    const names = (await this.records.listKeys(PROFILES_PREFIX)).map((key) => key.slice(PROFILES_PREFIX.length));
+    const profiles = await Promise.all(names.map((name) => this.stored(name)));
+    return profiles
+      .filter((profile): profile is ProfileRecord => profile !== undefined)
+      .map(summarize)
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** The custom profile with its secret opened, or undefined. */
   async get(name: string): Promise<(CustomProfileSummary & { clientSecret: string }) | undefined> {
-    const data = await this.database.read();
-    const stored = data.profiles.find((profile) => profile.name === name);
+    const stored = await this.stored(name);
     if (stored === undefined) return undefined;
     return { ...summarize(stored), clientSecret: this.secretBox.open(stored.clientSecret) };
   }
 
   /**
-   * Removes the profile with its stored tokens and pending sign-ins (secrets of a profile that no longer exists
-   * have no reason to stay). Refuses while the profile is the active one. False when there was no such profile.
+   * Removes the profile with its stored tokens (secrets of a profile that no longer exists have no reason to stay;
+   * its pending sign-ins fail at the callback and expire). Refuses while the profile is the active one. False when
+   * there was no such profile.
    */
   async remove(name: string): Promise<boolean> {
-    return this.database.update((data) => {
-      if (!data.profiles.some((profile) => profile.name === name)) return false;
-      if (data.settings?.type === 'custom' && data.settings.profileName === name) {
-        throw new ProfileError(`"${name}" is the active profile; switch to another one with "use" before removing it.`);
-      }
-      data.profiles = data.profiles.filter((profile) => profile.name !== name);
-      data.tokens = data.tokens.filter((token) => token.profileName !== name);
-      data.signInRequests = data.signInRequests.filter((request) => request.profileName !== name);
-      return true;
-    });
+    if (!profileNameSchema.safeParse(name).success || (await this.records.get(profileKey(name))) === undefined) return false;
+    const settings = await this.records.get(SETTINGS_KEY);
+    const active = settings === undefined ? undefined : parseRecord(settingsRecord, settings.value, SETTINGS_KEY, this.records.location);
+    if (active?.type === 'custom' && active.profileName === name) {
+      throw new ProfileError(`"${name}" is the active profile; switch to another one with "use" before removing it.`);
+    }
+    await this.records.delete(profileKey(name));
+    this.cached.delete(name);
+    for (const key of await this.records.listKeys(tokensPrefix(name))) await this.records.delete(key);
+    return true;
+  }
+
+  private async stored(name: string): Promise<ProfileRecord | undefined> {
+    // A name that could not have been added (the reserved one, or one with other characters) is simply unknown.
+    if (!profileNameSchema.safeParse(name).success) return undefined;
+    let record = this.cached.get(name);
+    if (record === undefined) {
+      const key = profileKey(name);
+      record = new CachedRecord(this.records, key, (value) => parseRecord(profileRecord, value, key, this.records.location));
+      this.cached.set(name, record);
+    }
+    return record.get();
   }
 }
 
-function summarize(stored: StoredProfile): CustomProfileSummary {
+function summarize(stored: ProfileRecord): CustomProfileSummary {
   return {
     name: stored.name,
     clientId: stored.clientId,

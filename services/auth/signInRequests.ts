@@ -1,11 +1,23 @@
 /**
- * Pending sign-ins. A sign-in link carries a random id; opening it (`/oauth/start`) issues a fresh random
- * `state` for the provider; the callback finds the request by that state and consumes it. Only sha256 hashes of
- * the id and the state are stored, so a copy of the database cannot complete anyone's sign-in. A request carries
+ * Pending sign-ins, one record each. A sign-in link carries a random id; opening it (`/oauth/start`) issues a fresh
+ * `state` for the provider; the callback finds the request by that state and consumes it. Only SHA-256 hashes of the
+ * id and of the state's secret are stored, so a copy of the store cannot complete anyone's sign-in. A request carries
  * who it is for (requester, conversation, profile), so a state can bind to nothing else. Ten minutes, single use.
+ *
+ * The state is `<record key>.<secret>`: the record key is the hash of the link id (no secret: it is what the store
+ * holds), so any instance finds the request with one read, whichever instance issued the link.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import type { BotDatabase, StoredSignInRequest } from '../storage/database.js';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { RecordStore } from '../storage/recordStore.js';
+import {
+  legacyStateKey,
+  legacyStateRecord,
+  parseRecord,
+  signInKey,
+  signInRecord,
+  SIGN_INS_PREFIX,
+  type SignInRecord,
+} from './records.js';
 import type { Requester } from './types.js';
 
 export const SIGN_IN_LIFETIME_MS = 10 * 60 * 1000;
@@ -30,9 +42,12 @@ export function randomSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+const SECRET = /^[A-Za-z0-9_-]{43}$/;
+const HASH = /^[0-9a-f]{64}$/;
+
 export class SignInRequestStore {
   constructor(
-    private readonly database: BotDatabase,
+    private readonly records: RecordStore,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -40,7 +55,7 @@ export class SignInRequestStore {
   async create(request: Omit<PendingSignIn, 'createdAt' | 'expiresAt'>): Promise<{ id: string; expiresAt: number }> {
     const id = randomSecret();
     const createdAt = this.now();
-    const stored: StoredSignInRequest = {
+    const stored: SignInRecord = {
       idHash: hashSecret(id),
       kind: request.kind,
       profileName: request.profileName,
@@ -49,10 +64,7 @@ export class SignInRequestStore {
       createdAt,
       expiresAt: createdAt + SIGN_IN_LIFETIME_MS,
     };
-    await this.database.update((data) => {
-      data.signInRequests = data.signInRequests.filter((pending) => pending.expiresAt > createdAt);
-      data.signInRequests.push(stored);
-    });
+    await this.records.put(signInKey(stored.idHash), stored, { expiresAt: stored.expiresAt });
     return { id, expiresAt: stored.expiresAt };
   }
 
@@ -61,38 +73,66 @@ export class SignInRequestStore {
    * complete) and the request it belongs to. Undefined for an unknown or expired id.
    */
   async issueState(id: string): Promise<{ state: string; request: PendingSignIn } | undefined> {
+    if (!SECRET.test(id)) return undefined;
     const idHash = hashSecret(id);
-    const state = randomSecret();
+    const secret = randomSecret();
     const at = this.now();
-    const stored = await this.database.update((data) => {
-      const pending = data.signInRequests.find((candidate) => candidate.idHash === idHash);
-      if (pending === undefined || pending.expiresAt <= at) return undefined;
-      pending.stateHash = hashSecret(state);
-      return pending;
-    });
-    return stored === undefined ? undefined : { state, request: toPending(stored) };
+    const key = signInKey(idHash);
+    let stored: SignInRecord | undefined;
+    for (let attempt = 0; attempt < 5 && stored === undefined; attempt += 1) {
+      const record = await this.records.get<unknown>(key);
+      if (record === undefined) return undefined;
+      const pending = parseRecord(signInRecord, record.value, key, this.records.location);
+      if (pending.expiresAt <= at) return undefined;
+      const next = { ...pending, stateHash: hashSecret(secret) };
+      // Losing this race means the link was opened twice at once; either opening may go on, so try again.
+      if ((await this.records.replace(key, next, record.etag, { expiresAt: pending.expiresAt })) !== undefined) stored = next;
+    }
+    return stored === undefined ? undefined : { state: `${idHash}.${secret}`, request: toPending(stored) };
   }
 
   /**
    * Removes the request this state belongs to and returns it, unless it has expired. Undefined for an unknown,
-   * expired or already used state. Removal comes first so a replayed callback finds nothing.
+   * expired or already used state. The removal is conditional on the version read, so of two callbacks with the same
+   * state (a replay, or two instances) exactly one gets the request.
    */
   async consume(state: string): Promise<PendingSignIn | undefined> {
-    const stateHash = hashSecret(state);
-    const at = this.now();
-    const stored = await this.database.update((data) => {
-      const pending = data.signInRequests.find((candidate) => candidate.stateHash === stateHash);
-      data.signInRequests = data.signInRequests.filter(
-        (candidate) => candidate !== pending && candidate.expiresAt > at,
-      );
-      return pending;
-    });
-    if (stored === undefined || stored.expiresAt <= at) return undefined;
-    return toPending(stored);
+    const located = await this.locate(state);
+    if (located === undefined) return undefined;
+    const { key, secret } = located;
+    const record = await this.records.get<unknown>(key);
+    if (record === undefined) return undefined;
+    const pending = parseRecord(signInRecord, record.value, key, this.records.location);
+    if (pending.stateHash === undefined || !sameHash(pending.stateHash, hashSecret(secret))) return undefined;
+    if (!(await this.records.delete(key, record.etag))) return undefined;
+    if (pending.expiresAt <= this.now()) return undefined;
+    return toPending(pending);
+  }
+
+  /** Deletes expired requests (abandoned links); returns how many. */
+  prune(): Promise<number> {
+    return this.records.pruneExpired(SIGN_INS_PREFIX, this.now());
+  }
+
+  private async locate(state: string): Promise<{ key: string; secret: string } | undefined> {
+    const [idHash, secret, ...rest] = state.split('.');
+    if (rest.length === 0 && secret !== undefined && HASH.test(idHash!) && SECRET.test(secret)) {
+      return { key: signInKey(idHash!), secret };
+    }
+    // A state issued before the move to records (bot.json) is a bare secret: migration indexed it by its hash.
+    if (secret !== undefined || !SECRET.test(state)) return undefined;
+    const indexKey = legacyStateKey(hashSecret(state));
+    const index = await this.records.get<unknown>(indexKey);
+    if (index === undefined) return undefined;
+    return { key: signInKey(parseRecord(legacyStateRecord, index.value, indexKey, this.records.location).idHash), secret: state };
   }
 }
 
-function toPending(stored: StoredSignInRequest): PendingSignIn {
+function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
+}
+
+function toPending(stored: SignInRecord): PendingSignIn {
   return {
     kind: stored.kind,
     profileName: stored.profileName,

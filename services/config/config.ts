@@ -12,7 +12,8 @@ const optionalText = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
-const httpUrl = z
+/** An http(s) URL without trailing slashes (the bot's and the standalone sandbox's settings). */
+export const httpUrl = z
   .string()
   .trim()
   .url()

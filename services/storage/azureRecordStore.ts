@@ -8,6 +8,14 @@ import { checkKey, checkPrefix, isExpired, type RecordStore, type VersionedRecor
 
 const EXPIRES_AT = 'expiresat';
 
+/** The shared store cannot be used at all (bad connection string, unreachable account): nothing works without it. */
+export class StorageUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
 export interface AzureRecordStoreOptions {
   connectionString: string;
   container: string;
@@ -26,10 +34,21 @@ export class AzureRecordStore implements RecordStore {
     this.location = `Azure Blob Storage container "${options.container}" at ${this.container.url.replace(/\?.*$/, '')}`;
   }
 
-  /** Creates the container when it is missing. */
+  /** Creates the container when it is missing; a store that cannot be reached stops start-up with a plain message. */
   static async open(options: AzureRecordStoreOptions): Promise<AzureRecordStore> {
-    const store = new AzureRecordStore(options);
-    await store.container.createIfNotExists();
+    let store: AzureRecordStore;
+    try {
+      store = new AzureRecordStore(options);
+    } catch (error) {
+      throw new StorageUnavailableError(`AZURE_STORAGE_CONNECTION_STRING is not a usable connection string (${describe(error)}).`);
+    }
+    try {
+      await store.container.createIfNotExists();
+    } catch (error) {
+      throw new StorageUnavailableError(
+        `Cannot use ${store.location}: ${describe(error)}. Check AZURE_STORAGE_CONNECTION_STRING and that the storage account (or Azurite) is reachable.`,
+      );
+    }
     return store;
   }
 
@@ -141,6 +160,12 @@ async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffe
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks);
+}
+
+/** The first line of an error, which for the SDK names the status or network failure (never the account key). */
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.replace(/AccountKey=[^;]*/gi, 'AccountKey=[redacted]').slice(0, 300);
 }
 
 function expiryOf(metadata: Record<string, string> | undefined): number | undefined {

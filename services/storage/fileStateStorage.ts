@@ -1,36 +1,26 @@
 /**
- * Bot conversation and user state on lowdb, one small JSON file per key.
+ * Bot conversation and user state on lowdb, one small JSON file per key: the storage of a single instance (with
+ * several, state lives in the shared record store, see recordStateStorage.ts). eTag rules in stateStorage.ts.
  *
- * Structurally the botbuilder `Storage` interface (read/write/delete of eTagged items) without importing
- * botbuilder, so services stay SDK-free. A turn reads and writes only its own keys' files, so its cost does not
- * grow with the number of stored conversations. Writes are atomic (lowdb's steno writes a temp file and renames).
+ * A turn reads and writes only its own keys' files, so its cost does not grow with the number of stored
+ * conversations. Writes are atomic (lowdb's steno writes a temp file and renames).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
+import { ETAG_CREATE_ONLY, EtagConflictError, isUnconditional, type StateStorage, type StoredItem, type StoredItems } from './stateStorage.js';
 
-export interface StoredItem {
-  [field: string]: unknown;
-  eTag?: string;
-}
-
-export type StoredItems = Record<string, StoredItem>;
+export { EtagConflictError } from './stateStorage.js';
+export type { StoredItem, StoredItems } from './stateStorage.js';
 
 interface FileContent {
   key: string;
   item: StoredItem;
 }
 
-export class EtagConflictError extends Error {
-  constructor(key: string) {
-    super(`Storage: error writing "${key}" due to eTag conflict.`);
-    this.name = 'EtagConflictError';
-  }
-}
-
-export class FileStateStorage {
+export class FileStateStorage implements StateStorage {
   private readonly locks = new Map<string, Promise<unknown>>();
   private ready?: Promise<void>;
 
@@ -52,12 +42,14 @@ export class FileStateStorage {
         this.exclusive(key, async () => {
           const current = await this.load(key);
           const expected = change.eTag;
-          if (current !== null && expected !== undefined && expected !== '*' && expected !== current.item.eTag) {
-            throw new EtagConflictError(key);
-          }
+          const refused =
+            expected === ETAG_CREATE_ONLY ? current !== null : !isUnconditional(expected) && (current === null || expected !== current.item.eTag);
+          if (refused) throw new EtagConflictError(key);
+          const eTag = randomUUID();
           const file = new Low<FileContent | null>(new JSONFile(this.fileFor(key)), null);
-          file.data = { key, item: { ...structuredClone(change), eTag: randomUUID() } };
+          file.data = { key, item: { ...structuredClone(change), eTag } };
           await file.write();
+          change.eTag = eTag;
         }),
       ),
     );

@@ -8,8 +8,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../logging/logger.js';
+import type { RecordedActivity, TranscriptSink } from './transcriptSink.js';
+
+export type { RecordedActivity } from './transcriptSink.js';
 
 export const TRANSCRIPT_EXTENSION = '.transcript';
+/** Where a conversation's transcript stops: here while recording, at export for the shared store. */
+export const DEFAULT_MAX_ACTIVITIES = 2000;
+export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 
 export interface TranscriptFilesOptions {
   directory: string;
@@ -20,9 +26,7 @@ export interface TranscriptFilesOptions {
   maxBytes?: number;
 }
 
-export type RecordedActivity = Record<string, unknown>;
-
-export class TranscriptFiles {
+export class TranscriptFiles implements TranscriptSink {
   private readonly directory: string;
   private readonly logger: Logger;
   private readonly maxActivities: number;
@@ -33,8 +37,8 @@ export class TranscriptFiles {
   constructor(options: TranscriptFilesOptions) {
     this.directory = options.directory;
     this.logger = options.logger ?? silentLogger;
-    this.maxActivities = options.maxActivities ?? 2000;
-    this.maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
+    this.maxActivities = options.maxActivities ?? DEFAULT_MAX_ACTIVITIES;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   }
 
   /** Where the conversation's transcript lives. */
@@ -42,7 +46,10 @@ export class TranscriptFiles {
     return path.join(this.directory, transcriptFileName(channelId, conversationId));
   }
 
-  /** Adds the activities at the end of the conversation's file; resolves once the file is rewritten. */
+  /**
+   * Adds the activities at the end of the conversation's file; resolves once the file is rewritten. Arrival order is
+   * the order: only this instance writes the file.
+   */
   append(channelId: string, conversationId: string, activities: RecordedActivity[]): Promise<void> {
     const file = this.fileFor(channelId, conversationId);
     const previous = this.tails.get(file) ?? Promise.resolve();
@@ -106,8 +113,16 @@ export class TranscriptFiles {
  * or cut, a short hash of the original keeps two conversations from sharing a file.
  */
 export function transcriptFileName(channelId: string, conversationId: string): string {
+  return `${transcriptName(channelId, conversationId)}${TRANSCRIPT_EXTENSION}`;
+}
+
+/**
+ * The file name without its extension. At most 131 characters, never empty, and every one a letter, digit, `_` or
+ * `-`, so it is also a valid RecordStore key segment (services/transcripts/transcriptRecords.ts).
+ */
+export function transcriptName(channelId: string, conversationId: string): string {
   const original = `${channelId}_${conversationId}`;
   const safe = original.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 120);
   const suffix = safe === original ? '' : `-${createHash('sha256').update(original).digest('hex').slice(0, 10)}`;
-  return `${safe}${suffix}${TRANSCRIPT_EXTENSION}`;
+  return `${safe}${suffix}`;
 }

@@ -1,5 +1,5 @@
 /** What arrives over HTTP can be anything: malformed bodies get a 4xx, odd activities are ignored, nothing crashes. */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp, RunningApp } from '../../app.js';
@@ -49,11 +49,20 @@ describe('/api/messages robustness', () => {
 });
 
 describe('start-up with a corrupted database', () => {
-  it('stops with an error naming the file, and leaves the file as it was', async () => {
+  it('stops with an error naming a damaged bot.json left by an earlier version, and leaves it as it was', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'corrupt-'));
     const file = path.join(dataDir, 'bot.json');
     await writeFile(file, '{"settings": {"type": "sys');
     await expect(startApp({ PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'silent' })).rejects.toThrow(/bot\.json/);
     expect(await readFile(file, 'utf8')).toBe('{"settings": {"type": "sys');
+  });
+
+  it('stops with an error naming a damaged settings record, and leaves it as it was', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'corrupt-'));
+    await mkdir(path.join(dataDir, 'records'), { recursive: true });
+    const file = path.join(dataDir, 'records', 'settings.json');
+    await writeFile(file, '{"value": {"type": "galactic"}}');
+    await expect(startApp({ PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'silent' })).rejects.toThrow(/"settings"/);
+    expect(await readFile(file, 'utf8')).toBe('{"value": {"type": "galactic"}}');
   });
 });

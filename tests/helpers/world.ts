@@ -14,6 +14,7 @@ import type { AuthMode, AuthType } from '../../services/auth/types.js';
 import { loadConfig } from '../../services/config/config.js';
 import { ConfluenceClient } from '../../services/confluence/client.js';
 import { createSandbox, Sandbox, SeedSpace } from '../../sandbox/index.js';
+import { LocalRecordStore } from '../../services/storage/localRecordStore.js';
 import { decideOnConsentPage } from '../../tools/replay/browserSignIn.js';
 import { freePort } from './ports.js';
 
@@ -51,7 +52,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   auth.setSystemClientSecret(systemSecret);
 
   const sandbox = await createSandbox({
-    dataDir,
+    records: new LocalRecordStore(path.join(dataDir, 'records')),
     publicUrl: config.publicUrl,
     resolveClient: sandboxClientResolver(auth, systemSecret),
     sites: options.sites,

@@ -20,6 +20,11 @@ export function mountWebChatForConfig(server: Server, config: Config, logger: Lo
   } else if (config.microsoft === undefined) {
     sessions = localSessions(mountLocalDirectLine(server, { localUrl, logger }));
     directLine = 'local';
+    if (config.storage.kind === 'azure') {
+      // Its conversations live in this process's memory: behind a load balancer, the page's next poll may reach an
+      // instance that has never heard of them.
+      logger.warn('The built-in Direct Line of the Web Chat page serves this instance only; several instances need Azure Direct Line (DIRECT_LINE_SECRET).');
+    }
   } else {
     sessions = unavailableSessions();
     directLine = 'needs DIRECT_LINE_SECRET';

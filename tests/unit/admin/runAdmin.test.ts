@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runAdmin } from '../../../admin/runAdmin.js';
 import { AuthService } from '../../../services/auth/authService.js';
 import { loadConfig } from '../../../services/config/config.js';
 import { FakeAtlassianAuth } from '../../helpers/fakeAtlassianAuth.js';
-import { TEST_KEY_HEX, environmentFor, temporaryDirectory } from '../auth/authTestKit.js';
+import { TEST_KEY_HEX, environmentFor, storedText, temporaryDirectory } from '../auth/authTestKit.js';
 
 const PROFILE_SECRET = 'acme-profile-secret-9d2c';
 
@@ -49,12 +48,9 @@ describe('admin CLI', () => {
     try {
       const everything = output.join('\n');
       for (const secret of [PROFILE_SECRET, fake.clientSecret, TEST_KEY_HEX]) expect(everything).not.toContain(secret);
-      const file = join(dir.path, 'bot.json');
-      if (existsSync(file)) {
-        const stored = await readFile(file, 'utf8');
-        expect(stored).not.toContain(PROFILE_SECRET);
-        expect(stored).not.toContain(fake.clientSecret);
-      }
+      const stored = await storedText(dir.path);
+      expect(stored).not.toContain(PROFILE_SECRET);
+      expect(stored).not.toContain(fake.clientSecret);
     } finally {
       await fake.stop();
       await dir.remove();
@@ -80,7 +76,7 @@ describe('admin CLI', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Usage: npm run admin');
     expect(result.stdout).toBe('');
-    expect(existsSync(join(dir.path, 'bot.json'))).toBe(false);
+    expect(existsSync(join(dir.path, 'records'))).toBe(false);
   });
 
   it('rejects an invalid profile name or URL with exit code 2', async () => {

@@ -1,12 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { AuthService } from '../../../services/auth/authService.js';
 import { OAuthUnavailableError } from '../../../services/auth/oauthClient.js';
 import type { Requester } from '../../../services/auth/types.js';
 import type { Config } from '../../../services/config/config.js';
 import { createLogger } from '../../../services/logging/logger.js';
-import type { BotDatabase } from '../../../services/storage/database.js';
 import { FakeAtlassianAuth } from '../../helpers/fakeAtlassianAuth.js';
-import { configFor, openStorage, temporaryDirectory } from './authTestKit.js';
+import { configFor, openStorage, storedText, temporaryDirectory } from './authTestKit.js';
 
 const alice: Requester = { channelId: 'msteams', userId: 'alice' };
 const bob: Requester = { channelId: 'msteams', userId: 'bob' };
@@ -16,12 +14,11 @@ describe('AuthService', () => {
   let fake: FakeAtlassianAuth;
   let dir: Awaited<ReturnType<typeof temporaryDirectory>>;
   let config: Config;
-  let database: BotDatabase;
   let clock: number;
   let logLines: string[];
   let adminMessages: string[];
   let service: AuthService;
-  /** Every secret value the test has seen: none may reach bot.json or the log. */
+  /** Every secret value the test has seen: none may reach the data folder or the log. */
   let secrets: string[];
 
   const build = async (): Promise<AuthService> => {
@@ -51,7 +48,7 @@ describe('AuthService', () => {
   };
 
   const storedSecretsAreSealed = async (): Promise<void> => {
-    const file = await readFile(database.file, 'utf8');
+    const file = await storedText(dir.path);
     for (const secret of secrets) expect(file).not.toContain(secret);
     for (const line of logLines) for (const secret of secrets) expect(line).not.toContain(secret);
   };
@@ -67,12 +64,12 @@ describe('AuthService', () => {
     fake = await new FakeAtlassianAuth().start();
     dir = await temporaryDirectory();
     config = configFor(fake, dir.path);
-    clock = Date.UTC(2026, 0, 1);
+    // The store's own expiry of sign-ins is real time, so the test clock starts now and only moves forward.
+    clock = Date.now();
     logLines = [];
     adminMessages = [];
     secrets = [fake.clientSecret];
     service = await build();
-    database = (await openStorage(dir.path)).database;
   });
 
   afterEach(async () => {
@@ -99,7 +96,7 @@ describe('AuthService', () => {
         client_id: fake.clientId,
         scope: 'read:space:confluence read:page:confluence write:page:confluence offline_access',
         redirect_uri: 'http://localhost:3978/oauth/callback',
-        state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        state: expect.stringMatching(/^[0-9a-f]{64}\.[A-Za-z0-9_-]{43}$/),
         response_type: 'code',
         prompt: 'consent',
       });
@@ -187,6 +184,37 @@ describe('AuthService', () => {
       expect(fake.refreshRequests).toHaveLength(1);
       expect(second).toBe(first);
       expect(third).toBe(first);
+    });
+
+    it('several instances on one store: an expired token is refreshed ONCE, and every instance uses the result', async () => {
+      await signIn(alice);
+      const others = [await build(), await build()];
+      fake.refreshDelayMs = 80;
+      clock += 2 * HOUR;
+      const tokens = await Promise.all(
+        [service, ...others, service, ...others].map(async (instance) => {
+          const connection = await instance.getConnection(alice);
+          if (connection.status !== 'connected') throw new Error(connection.status);
+          return connection.accessToken;
+        }),
+      );
+      secrets.push(...tokens);
+      expect(fake.refreshRequests).toHaveLength(1);
+      expect(new Set(tokens).size).toBe(1);
+      expect((await service.tokens.getVersion('system', 'msteams:alice'))?.claim).toBeUndefined();
+    });
+
+    it('takes over a refresh claimed by an instance that died, once the claim lapses', async () => {
+      await signIn(alice);
+      clock += 2 * HOUR;
+      const version = (await service.tokens.getVersion('system', 'msteams:alice'))!;
+      await service.tokens.claim(version, { by: 'an instance that was killed', until: clock + 30_000 });
+      const waiting = service.getConnection(alice);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(fake.refreshRequests).toHaveLength(0);
+      clock += 30_001;
+      expect((await waiting).status).toBe('connected');
+      expect(fake.refreshRequests).toHaveLength(1);
     });
 
     it('forceRefresh refreshes a token that is not due yet', async () => {
@@ -287,7 +315,7 @@ describe('AuthService', () => {
         scopes: ['read:page:confluence', 'offline_access'],
       });
 
-      // The CLI is another process with its own handle on bot.json; the running service sees its change at once.
+      // The CLI is another process with its own view of the records; the running service sees its change at once.
       const cli = await build();
       await cli.settings.use('acme', 'user');
       expect(await service.describe()).toEqual({ type: 'custom', mode: 'user', profileName: 'acme', sandbox: false });

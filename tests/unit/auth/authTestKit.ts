@@ -1,11 +1,11 @@
 /** Shared set-up for the auth tests: a temporary data directory, a config pointing at the fake server. */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../../services/config/config.js';
 import { SecretBox } from '../../../services/crypto/secretBox.js';
-import { BotDatabase } from '../../../services/storage/database.js';
+import { LocalRecordStore } from '../../../services/storage/localRecordStore.js';
 import type { FakeAtlassianAuth } from '../../helpers/fakeAtlassianAuth.js';
 
 export const TEST_KEY_HEX = randomBytes(32).toString('hex');
@@ -32,6 +32,16 @@ export function configFor(fake: FakeAtlassianAuth, dataDir: string): Config {
   return loadConfig(environmentFor(fake, dataDir));
 }
 
-export async function openStorage(dataDir: string): Promise<{ database: BotDatabase; secretBox: SecretBox }> {
-  return { database: await BotDatabase.open(dataDir), secretBox: new SecretBox(Buffer.from(TEST_KEY_HEX, 'hex')) };
+/** The stores as AuthService.open makes them for a local DATA_DIR: records in `{dataDir}/records`. */
+export async function openStorage(dataDir: string): Promise<{ records: LocalRecordStore; secretBox: SecretBox }> {
+  return { records: new LocalRecordStore(join(dataDir, 'records')), secretBox: new SecretBox(Buffer.from(TEST_KEY_HEX, 'hex')) };
+}
+
+/** Everything written under a folder, as one text: what a copy of the data folder would reveal. */
+export async function storedText(directory: string): Promise<string> {
+  const entries = await readdir(directory, { withFileTypes: true, recursive: true }).catch(() => []);
+  const texts = await Promise.all(
+    entries.filter((entry) => entry.isFile()).map((entry) => readFile(join(entry.parentPath, entry.name), 'utf8')),
+  );
+  return texts.join('\n');
 }

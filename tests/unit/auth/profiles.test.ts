@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { DEFAULT_SCOPES } from '../../../services/config/config.js';
 import { ProfileError, ProfileStore } from '../../../services/auth/profiles.js';
 import { DEFAULT_SETTINGS, SettingsStore } from '../../../services/auth/settings.js';
-import type { BotDatabase } from '../../../services/storage/database.js';
-import { openStorage, temporaryDirectory } from './authTestKit.js';
+import { tokenKey } from '../../../services/auth/records.js';
+import type { LocalRecordStore } from '../../../services/storage/localRecordStore.js';
+import { openStorage, storedText, temporaryDirectory } from './authTestKit.js';
 
 const SECRET = 'custom-client-secret-3f9a';
 
@@ -18,27 +18,27 @@ const newProfile = {
 
 describe('ProfileStore and SettingsStore', () => {
   let dir: Awaited<ReturnType<typeof temporaryDirectory>>;
-  let database: BotDatabase;
+  let records: LocalRecordStore;
   let profiles: ProfileStore;
   let settings: SettingsStore;
 
   beforeEach(async () => {
     dir = await temporaryDirectory();
     const storage = await openStorage(dir.path);
-    database = storage.database;
-    profiles = new ProfileStore(database, storage.secretBox);
-    settings = new SettingsStore(database);
+    records = storage.records;
+    profiles = new ProfileStore(records, storage.secretBox);
+    settings = new SettingsStore(records);
   });
   afterEach(() => dir.remove());
 
-  it('adds a profile with the default scopes and keeps its secret encrypted in bot.json', async () => {
+  it('adds a profile with the default scopes and keeps its secret encrypted in its record', async () => {
     const added = await profiles.add(newProfile);
     expect(added).toMatchObject({ name: 'acme', clientId: 'acme-client', scopes: DEFAULT_SCOPES, refreshTokenUrl: 'https://auth.example.com/oauth/token' });
     expect(added).not.toHaveProperty('clientSecret');
 
-    const file = await readFile(database.file, 'utf8');
+    const file = await storedText(dir.path);
     expect(file).not.toContain(SECRET);
-    expect(file).toMatch(/"clientSecret": "v1:/);
+    expect(file).toMatch(/"clientSecret":"v1:/);
     expect((await profiles.get('acme'))?.clientSecret).toBe(SECRET);
   });
 
@@ -73,15 +73,14 @@ describe('ProfileStore and SettingsStore', () => {
 
   it('removes a profile with its tokens, but not while it is active', async () => {
     await profiles.add(newProfile);
-    await database.update((data) => {
-      data.tokens.push({ profileName: 'acme', owner: 'shared', accessToken: 'v1:x', expiresAt: 0, scope: '', sites: [], updatedAt: 0 });
-    });
+    await records.put(tokenKey('acme', 'shared'), { profileName: 'acme', owner: 'shared', accessToken: 'v1:x', expiresAt: 0, scope: '', sites: [], updatedAt: 0 });
+    await records.put(tokenKey('acme', 'msteams:alice'), { profileName: 'acme', owner: 'msteams:alice', accessToken: 'v1:y', expiresAt: 0, scope: '', sites: [], updatedAt: 0 });
     await settings.use('acme', 'preauthorized');
     await expect(profiles.remove('acme')).rejects.toThrow(/active profile/);
     await settings.use('system', 'user');
     expect(await profiles.remove('acme')).toBe(true);
     expect(await profiles.remove('acme')).toBe(false);
-    expect((await database.read()).tokens).toEqual([]);
+    expect(await records.listKeys('tokens/')).toEqual([]);
   });
 
   it('defaults to the system app in user mode', async () => {

@@ -1,20 +1,20 @@
-import { readFile } from 'node:fs/promises';
 import { SIGN_IN_LIFETIME_MS, SignInRequestStore, hashSecret } from '../../../services/auth/signInRequests.js';
-import type { BotDatabase } from '../../../services/storage/database.js';
-import { openStorage, temporaryDirectory } from './authTestKit.js';
+import type { LocalRecordStore } from '../../../services/storage/localRecordStore.js';
+import { openStorage, storedText, temporaryDirectory } from './authTestKit.js';
 
 describe('SignInRequestStore', () => {
   let dir: Awaited<ReturnType<typeof temporaryDirectory>>;
-  let database: BotDatabase;
+  let records: LocalRecordStore;
   let clock: number;
   let store: SignInRequestStore;
   const requester = { channelId: 'msteams', userId: 'user-1' };
 
   beforeEach(async () => {
     dir = await temporaryDirectory();
-    database = (await openStorage(dir.path)).database;
-    clock = 1_000_000;
-    store = new SignInRequestStore(database, () => clock);
+    records = (await openStorage(dir.path)).records;
+    // The store's own expiry is real time, so the test clock starts now and only moves forward.
+    clock = Date.now();
+    store = new SignInRequestStore(records, () => clock);
   });
   afterEach(() => dir.remove());
 
@@ -22,11 +22,13 @@ describe('SignInRequestStore', () => {
     const { id, expiresAt } = await store.create({ kind: 'user', profileName: 'system', requester, conversation: { id: 'c1' } });
     expect(expiresAt).toBe(clock + SIGN_IN_LIFETIME_MS);
     const issued = await store.issueState(id);
-    const file = await readFile(database.file, 'utf8');
+    const file = await storedText(dir.path);
+    const [recordKey, stateSecret] = issued!.state.split('.');
     expect(file).not.toContain(id);
-    expect(file).not.toContain(issued!.state);
+    expect(file).not.toContain(stateSecret);
     expect(file).toContain(hashSecret(id));
-    expect(file).toContain(hashSecret(issued!.state));
+    expect(recordKey).toBe(hashSecret(id));
+    expect(file).toContain(hashSecret(stateSecret!));
   });
 
   it('binds the state to the requester, conversation and profile it was created for', async () => {
@@ -50,6 +52,43 @@ describe('SignInRequestStore', () => {
     expect(await store.consume('made-up')).toBeUndefined();
   });
 
+  it('refuses a state whose secret part was changed, and one pointing at another link', async () => {
+    const first = await store.create({ kind: 'user', profileName: 'system', requester });
+    const second = await store.create({ kind: 'user', profileName: 'system', requester });
+    const { state } = (await store.issueState(first.id))!;
+    const other = (await store.issueState(second.id))!;
+    const [key, secret] = state.split('.');
+    const tampered = `${key}.${secret!.slice(0, -1)}${secret!.endsWith('A') ? 'B' : 'A'}`;
+    expect(await store.consume(tampered)).toBeUndefined();
+    expect(await store.consume(`${other.state.split('.')[0]}.${secret}`)).toBeUndefined();
+    expect(await store.consume(`${key}.${secret}.extra`)).toBeUndefined();
+    expect(await store.consume(state)).toBeDefined();
+  });
+
+  it('gives the request to exactly one of several callbacks racing with the same state (two instances)', async () => {
+    const { id } = await store.create({ kind: 'user', profileName: 'system', requester });
+    const { state } = (await store.issueState(id))!;
+    const otherInstance = new SignInRequestStore((await openStorage(dir.path)).records, () => clock);
+    const outcomes = await Promise.all([store.consume(state), otherInstance.consume(state), store.consume(state), otherInstance.consume(state)]);
+    expect(outcomes.filter((outcome) => outcome !== undefined)).toHaveLength(1);
+  });
+
+  it('finds a request by a link opened on one instance and a callback landing on another', async () => {
+    const otherInstance = new SignInRequestStore((await openStorage(dir.path)).records, () => clock);
+    const { id } = await store.create({ kind: 'user', profileName: 'system', requester, conversation: { id: 'c9' } });
+    const { state } = (await otherInstance.issueState(id))!;
+    expect(await store.consume(state)).toMatchObject({ conversation: { id: 'c9' } });
+  });
+
+  it('writes one record per sign-in and prunes the abandoned ones', async () => {
+    for (let index = 0; index < 5; index += 1) await store.create({ kind: 'user', profileName: 'system', requester });
+    expect(await records.listKeys('signins/')).toHaveLength(5);
+    clock += SIGN_IN_LIFETIME_MS + 1;
+    await store.create({ kind: 'user', profileName: 'system', requester });
+    expect(await store.prune()).toBe(5);
+    expect(await records.listKeys('signins/')).toHaveLength(1);
+  });
+
   it('only the latest state of a link completes', async () => {
     const { id } = await store.create({ kind: 'user', profileName: 'system', requester });
     const first = (await store.issueState(id))!;
@@ -64,6 +103,6 @@ describe('SignInRequestStore', () => {
     clock += SIGN_IN_LIFETIME_MS;
     expect(await store.issueState(id)).toBeUndefined();
     expect(await store.consume(state)).toBeUndefined();
-    expect((await database.read()).signInRequests).toEqual([]);
+    expect(await records.listKeys('signins/')).toEqual([]);
   });
 });

@@ -82,11 +82,46 @@ describe('sandbox OAuth 2.0 (3LO) authorization server', () => {
     expect(next.refresh_token).not.toBe(tokens.refresh_token);
     expect(next.scope).toBe(ALL_SCOPES.join(' '));
     expect((await resources(next.access_token)).status).toBe(200);
+    const third = await refresh(next.refresh_token ?? '');
+    expect(third.status).toBe(200);
 
     const old = await refresh(tokens.refresh_token ?? '');
     expect(old.status).toBe(403);
     expect(await old.json()).toEqual({ error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' });
-    expect((await refresh(next.refresh_token ?? '')).status).toBe(200);
+  });
+
+  it('revokes the whole token family when a rotated-out refresh token is presented again (breach detection, no leeway)', async () => {
+    const first = await signIn(harness);
+    const second = (await (await refresh(first.refresh_token ?? '')).json()) as Tokens;
+    const bystander = await signIn(harness);
+
+    const replay = await refresh(first.refresh_token ?? '');
+    expect(replay.status).toBe(403);
+    expect(await replay.json()).toEqual({ error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' });
+    // Every token of that sign-in is gone, the newest included; another sign-in's family is untouched.
+    expect((await resources(first.access_token)).status).toBe(401);
+    expect((await resources(second.access_token)).status).toBe(401);
+    expect((await refresh(second.refresh_token ?? '')).status).toBe(403);
+    expect((await resources(bystander.access_token)).status).toBe(200);
+    expect((await refresh(bystander.refresh_token ?? '')).status).toBe(200);
+  });
+
+  it('lets only one of two concurrent refreshes of the same token win, and then revokes what it got', async () => {
+    const tokens = await signIn(harness);
+    const answers = await Promise.all([refresh(tokens.refresh_token ?? ''), refresh(tokens.refresh_token ?? '')]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 403]);
+    const winner = (await answers.find((answer) => answer.status === 200)!.json()) as Tokens;
+    expect((await resources(winner.access_token)).status).toBe(401);
+    expect((await refresh(winner.refresh_token ?? '')).status).toBe(403);
+  });
+
+  it('does not revoke a family when a rotated-out token comes from another app', async () => {
+    await harness.close();
+    harness = await startSandbox({ resolveClient: (clientId) => (clientId === CLIENT_ID || clientId === 'other-app' ? CLIENT_SECRET : undefined) });
+    const tokens = await signIn(harness);
+    const next = (await (await refresh(tokens.refresh_token ?? '')).json()) as Tokens;
+    expect((await refresh(tokens.refresh_token ?? '', { client_id: 'other-app' })).status).toBe(403);
+    expect((await resources(next.access_token)).status).toBe(200);
   });
 
   it('redirects a decline with error=access_denied and the state, and no code', async () => {

@@ -1,12 +1,15 @@
 /**
  * The sandbox on a real restify server on 127.0.0.1 (port 0), built as the bot's server is (queryParser +
- * bodyParser({ mapParams: false })), plus the steps a client takes: consent, code exchange, API calls.
+ * bodyParser({ mapParams: false })), with its records in `{dataDir}/records`, plus the steps a client takes:
+ * consent, code exchange, API calls.
  */
 import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import restify from 'restify';
+import { LocalRecordStore } from '../../../services/storage/localRecordStore.js';
+import type { RecordStore } from '../../../services/storage/recordStore.js';
 import { createSandbox, DEFAULT_SANDBOX_CLOUD_ID, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
 
 export const CLIENT_ID = 'test-client';
@@ -17,7 +20,9 @@ export const CLOUD_ID = DEFAULT_SANDBOX_CLOUD_ID;
 
 export interface Harness {
   url: string;
+  /** Holds `records/` (the sandbox's record store, unless a test passed its own) and any legacy sandbox.json. */
   dataDir: string;
+  records: RecordStore;
   sandbox: Sandbox;
   /** Base of the v2 API through the gateway, as a client builds it: `{apiUrl}/ex/confluence/{cloudId}/wiki/api/v2`. */
   v2: string;
@@ -29,8 +34,9 @@ export async function newDataDir(): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), 'sandbox-test-'));
 }
 
-export async function startSandbox(options: Partial<SandboxOptions> = {}): Promise<Harness> {
-  const dataDir = options.dataDir ?? (await newDataDir());
+export async function startSandbox(options: Partial<SandboxOptions> & { dataDir?: string } = {}): Promise<Harness> {
+  const { dataDir = await newDataDir(), ...sandboxOptions } = options;
+  const records = sandboxOptions.records ?? new LocalRecordStore(path.join(dataDir, 'records'));
   const clock = { now: Date.parse('2026-11-30T10:00:00.000Z') };
   const server = restify.createServer();
   server.use(restify.plugins.queryParser());
@@ -39,11 +45,11 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const closeServer = (): Promise<void> => new Promise<void>((resolve) => server.close(() => resolve()));
   const sandbox = await createSandbox({
-    dataDir,
     publicUrl: url,
     resolveClient: (clientId) => (clientId === CLIENT_ID ? CLIENT_SECRET : undefined),
     now: () => clock.now,
-    ...options,
+    ...sandboxOptions,
+    records,
   }).catch(async (error: unknown) => {
     await closeServer();
     throw error;
@@ -52,6 +58,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
   return {
     url,
     dataDir,
+    records,
     sandbox,
     v2: `${url}/sandbox/api/ex/confluence/${CLOUD_ID}/wiki/api/v2`,
     clock,

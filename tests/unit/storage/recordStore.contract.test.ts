@@ -2,28 +2,18 @@
  * The storage seam's contract, run against both implementations: local files and Azure Blob Storage (Azurite,
  * started in memory on a free port). Whatever passes here holds for settings, profiles, tokens and sign-ins alike.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AzureRecordStore } from '../../../services/storage/azureRecordStore.js';
 import { LocalRecordStore, RecordCorruptError } from '../../../services/storage/localRecordStore.js';
 import { DELETE, InvalidRecordKeyError, RecordStore, UNCHANGED, updateRecord } from '../../../services/storage/recordStore.js';
-import { Azurite, startAzurite } from '../../helpers/azurite.js';
+import { azuriteForThisFile } from '../../helpers/azurite.js';
 
-let azurite: Azurite;
-
-beforeAll(async () => {
-  azurite = await startAzurite();
-}, 30_000);
-
-afterAll(async () => {
-  await azurite?.stop();
-});
+const azurite = azuriteForThisFile();
 
 const implementations: Array<[string, () => Promise<RecordStore>]> = [
   ['local files', async () => new LocalRecordStore(await mkdtemp(path.join(os.tmpdir(), 'records-')))],
-  ['Azure Blob Storage (Azurite)', () => AzureRecordStore.open({ connectionString: azurite.connectionString, container: `c${randomUUID().replace(/-/g, '').slice(0, 20)}` })],
+  ['Azure Blob Storage (Azurite)', () => azurite.openStore()],
 ];
 
 describe.each(implementations)('RecordStore contract: %s', (_name, open) => {

@@ -30,11 +30,12 @@ describe('TranscriptRecorder', () => {
       await context.sendActivity(`You said ${context.activity.text}`);
       await context.sendActivities([{ type: ActivityTypes.Typing }, MessageFactory.suggestedActions(['Create'], 'Ready?')]);
     });
-    const recorder = recordTranscripts(adapter, { directory });
+    const files = new TranscriptFiles({ directory });
+    recordTranscripts(adapter, files);
     await adapter.send('hello').startTest();
     await adapter.send('again').startTest();
 
-    const file = recorder.files.fileFor('test', 'Convo1');
+    const file = files.fileFor('test', 'Convo1');
     const text = await readFile(file, 'utf8');
     expect(text.startsWith('[\n  {\n    "')).toBe(true);
     const activities = JSON.parse(text) as Written[];
@@ -62,7 +63,8 @@ describe('TranscriptRecorder', () => {
   it("skips the proactive ContinueConversation event, but records our sign-in resume as the event it becomes", async () => {
     const directory = await temporaryFolder();
     const adapter = new TestAdapter();
-    const recorder = recordTranscripts(adapter, { directory });
+    const files = new TranscriptFiles({ directory });
+    recordTranscripts(adapter, files);
     await adapter.processActivity({ type: 'event', name: 'ContinueConversation' }, async (context: TurnContext) => {
       await context.sendActivity('a proactive hello');
     });
@@ -71,7 +73,7 @@ describe('TranscriptRecorder', () => {
       context.activity.value = { outcome: 'signed-in' };
       await context.sendActivity('Thanks, you are signed in to Confluence.');
     });
-    const activities = await readJson(recorder.files.fileFor('test', 'Convo1'));
+    const activities = await readJson(files.fileFor('test', 'Convo1'));
     expect(activities.map((a) => [a.from.role, a.type, a.name ?? a.text])).toEqual([
       ['bot', 'message', 'a proactive hello'],
       ['user', 'event', 'confluence/signInCompleted'],
@@ -87,9 +89,10 @@ describe('TranscriptRecorder', () => {
       const card = CardFactory.heroCard('Confluence', 'Sign in', undefined, [{ type: 'openUrl', title: 'Sign in', value: 'http://localhost:3978/oauth/start?id=SECRET-LINK-ID' }]);
       await context.sendActivity(MessageFactory.attachment(card));
     });
-    const recorder = recordTranscripts(adapter, { directory });
+    const files = new TranscriptFiles({ directory });
+    recordTranscripts(adapter, files);
     await adapter.send({ type: 'message', text: 'hi', channelData: { token: 'SECRET-TOKEN' } }).startTest();
-    const text = await readFile(recorder.files.fileFor('test', 'Convo1'), 'utf8');
+    const text = await readFile(files.fileFor('test', 'Convo1'), 'utf8');
     expect(text).not.toMatch(/SECRET-LINK-ID|SECRET-TOKEN/);
     expect(text).toContain('/oauth/start?[redacted]');
   });
@@ -110,9 +113,10 @@ describe('TranscriptRecorder', () => {
       holding = false;
       await context.sendActivities(held);
     });
-    const recorder = recordTranscripts(adapter, { directory });
+    const files = new TranscriptFiles({ directory });
+    recordTranscripts(adapter, files);
     await adapter.send('hi').assertReply('first').assertReply('second').startTest();
-    const activities = await readJson(recorder.files.fileFor('test', 'Convo1'));
+    const activities = await readJson(files.fileFor('test', 'Convo1'));
     expect(activities.map((a) => a.text)).toEqual(['hi', 'first', 'second']);
   });
 
@@ -124,9 +128,10 @@ describe('TranscriptRecorder', () => {
     adapter.onTurnError = async (context) => {
       await context.sendActivity('Sorry, something went wrong on my side.');
     };
-    const recorder = recordTranscripts(adapter, { directory });
+    const files = new TranscriptFiles({ directory });
+    recordTranscripts(adapter, files);
     await adapter.send('hi').assertReply('Sorry, something went wrong on my side.').startTest();
-    const activities = await readJson(recorder.files.fileFor('test', 'Convo1'));
+    const activities = await readJson(files.fileFor('test', 'Convo1'));
     expect(activities.map((a) => [a.from.role, a.text])).toEqual([
       ['user', 'hi'],
       ['bot', 'Sorry, something went wrong on my side.'],
@@ -141,7 +146,7 @@ describe('TranscriptRecorder', () => {
     const adapter = new TestAdapter(async (context) => {
       await context.sendActivity('still answering');
     });
-    recordTranscripts(adapter, { directory: path.join(blocker, 'sub'), logger: createLogger('error', (line) => lines.push(line)) });
+    recordTranscripts(adapter, new TranscriptFiles({ directory: path.join(blocker, 'sub') }), { logger: createLogger('error', (line) => lines.push(line)) });
     await adapter.send('hi').assertReply('still answering').startTest();
     expect(lines.join('\n')).toMatch(/could not write the transcript/);
   });
