@@ -1,10 +1,14 @@
 /**
- * Runs a Confluence call as the requester: gets the connection for the active authorization, and when Confluence
- * refuses the access token (expired early, revoked) refreshes it once and tries again before giving up.
+ * Runs a Confluence call as the person who sent the turn: shows that the bot is working, gets the connection for the
+ * active authorization, and when Confluence refuses the access token (expired early, revoked) refreshes it once and
+ * tries again before giving up.
  */
+import type { TurnContext } from 'botbuilder';
 import type { Connection, Connector, Requester } from '../services/auth/types.js';
 import { ConfluenceError } from '../services/confluence/errors.js';
 import type { ConfluenceApi, ConfluenceTarget } from '../services/confluence/types.js';
+import { requesterOf } from './requester.js';
+import { showTyping } from './typing.js';
 
 type NotConnected = Exclude<Connection, { status: 'connected' }>;
 
@@ -22,7 +26,9 @@ export class ConfluenceAccess {
     readonly confluence: ConfluenceApi,
   ) {}
 
-  async run<T>(requester: Requester, cloudId: string, work: (api: ConfluenceApi, target: ConfluenceTarget) => Promise<T>): Promise<T> {
+  async run<T>(context: TurnContext, cloudId: string, work: (api: ConfluenceApi, target: ConfluenceTarget) => Promise<T>): Promise<T> {
+    await showTyping(context);
+    const requester = requesterOf(context);
     const first = await this.connection(requester);
     try {
       return await work(this.confluence, { apiUrl: first.apiUrl, cloudId, accessToken: first.accessToken });

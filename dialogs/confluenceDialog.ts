@@ -164,7 +164,7 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
     }
     if (draft.space) return step.next();
     const cloudId = draft.site!.cloudId;
-    const spaces = await this.access.run(requesterOf(step.context), cloudId, (api, target) => api.listSpaces(target));
+    const spaces = await this.access.run(step.context, cloudId, (api, target) => api.listSpaces(target));
     if (spaces.length === 0) {
       await step.context.sendActivity(messages.noSpaces);
       return step.endDialog();
@@ -201,7 +201,7 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
     const wanted = typed.trim();
     const found =
       findSpace(spaces, wanted) ??
-      (await this.access.run(requesterOf(context), cloudId, (api, target) => api.getSpaceByKey(target, wanted)));
+      (await this.access.run(context, cloudId, (api, target) => api.getSpaceByKey(target, wanted)));
     if (found) return { space: found };
     const matches = closeMatches(spaces, wanted).map((match) => match.key);
     return { problem: messages.unknownSpace(wanted.slice(0, 100), matches) };

@@ -23,7 +23,6 @@ import { createContentFormCard, createdContentCard, FormErrors, FormValues, pars
 import { ConfluenceDialog, markAnswered, SpaceAnswer, SpacePromptContext } from './confluenceDialog.js';
 import { ContentDraft, DraftField, typeLabel, withoutField } from './draft.js';
 import { createFailure, MAX_TITLE_LENGTH, messages } from './messages.js';
-import { requesterOf } from './requester.js';
 import { claimTurn } from './turnClaim.js';
 import type { SitePreference } from './sitePreference.js';
 
@@ -141,7 +140,7 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     // From here on this turn creates: no other turn of the conversation may act on the same confirmation.
     await claimTurn(step.context);
     try {
-      const created = await this.access.run(requesterOf(step.context), draft.site!.cloudId, (api, target) =>
+      const created = await this.access.run(step.context, draft.site!.cloudId, (api, target) =>
         api.createContent(target, { spaceId: draft.space!.id, type: draft.type!, title: draft.title!, bodyMarkdown: draft.body ?? '' }),
       );
       const space = draft.space!;
@@ -237,7 +236,7 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     const ruleProblem = this.titleRuleProblem(title);
     if (ruleProblem) return ruleProblem;
     try {
-      const taken = await this.access.run(requesterOf(context), where.cloudId, (api, target) =>
+      const taken = await this.access.run(context, where.cloudId, (api, target) =>
         api.titleExists(target, where.space.id, where.type, title),
       );
       return taken ? messages.titleTaken(title, where.space.key) : undefined;

@@ -14,7 +14,7 @@ import type { Logger } from '../services/logging/logger.js';
 import type { ConfluenceAccess } from './confluenceAccess.js';
 import { ConfluenceDialog } from './confluenceDialog.js';
 import { messages, PAGE_WINDOW } from './messages.js';
-import { requesterOf } from './requester.js';
+import { showTyping } from './typing.js';
 import type { SitePreference } from './sitePreference.js';
 import type { SpaceDraft } from './spaceDraft.js';
 
@@ -65,7 +65,7 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
     const space = draft.space!;
     const cloudId = draft.site!.cloudId;
     const name = spaceName(space);
-    await step.context.sendActivities([{ type: ActivityTypes.Typing }]);
+    await showTyping(step.context);
 
     const startedAt = Date.now();
     let reportedAt = startedAt;
@@ -81,7 +81,7 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
 
     let summary;
     try {
-      summary = await this.access.run(requesterOf(step.context), cloudId, (api, target) =>
+      summary = await this.access.run(step.context, cloudId, (api, target) =>
         new PageListing(api).scan(target, space.id, { filter: draft.filter, windowSize: PAGE_WINDOW, onProgress }),
       );
     } catch (error) {
@@ -131,7 +131,7 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
     }
     let pages: PageSummary[];
     try {
-      pages = await this.access.run(requesterOf(step.context), state.cloudId, (api, target) =>
+      pages = await this.access.run(step.context, state.cloudId, (api, target) =>
         new PageListing(api).window(target, state.space.id, state.bookmarks, { filter: state.filter, offset: state.offset, size: PAGE_WINDOW }),
       );
     } catch (error) {

@@ -28,6 +28,19 @@ describe('Create Content, pre-authorized (no sign-in in the way)', () => {
     await world.close();
   });
 
+  it('shows "typing" first, once per turn, on every step that waits for Confluence, and not on others', async () => {
+    const driver = newDriver(world);
+    const spaces = await driver.say('create page');
+    expect(spaces.activities[0]?.type).toBe('typing');
+    expect(spaces.activities.filter((activity) => activity.type === 'typing')).toHaveLength(1);
+    await driver.say('DEMO');
+    await driver.say('Page');
+    const titleChecked = await driver.say('Typing shown first');
+    expect(titleChecked.activities[0]?.type).toBe('typing');
+    const noConfluence = await driver.say('help');
+    expect(noConfluence.activities.some((activity) => activity.type === 'typing')).toBe(false);
+  });
+
   it('answers help at a step with where the user is, and asks the same question again', async () => {
     const driver = newDriver(world);
     await driver.say('create page');

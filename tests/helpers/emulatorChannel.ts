@@ -28,11 +28,15 @@ export class EmulatorChannel extends ReplayChannel {
     return this.received.slice(before);
   }
 
-  /** Waits until the bot has sent `count` more activities after `from` (proactive turns arrive on their own). */
+  /**
+   * Waits until the bot has sent `count` more activities after `from` (proactive turns arrive on their own), not
+   * counting typing indicators, which come and go with the bot's speed; returns those activities.
+   */
   async waitForActivities(from: number, count: number, timeoutMs = 5000): Promise<ReceivedActivity[]> {
-    const arrived = await this.waitFor(from, (activities) => activities.length >= count, timeoutMs);
+    const shown = (activities: unknown[]) => (activities as ReceivedActivity[]).filter((activity) => activity.type !== 'typing');
+    const arrived = shown(await this.waitFor(from, (activities) => shown(activities).length >= count, timeoutMs));
     if (arrived.length < count) throw new Error(`waited for ${count} activities, got ${arrived.length}: ${JSON.stringify(arrived)}`);
-    return arrived as ReceivedActivity[];
+    return arrived;
   }
 }
 
