@@ -1,10 +1,16 @@
 /**
  * The storage seam's contract, run against both implementations: local files and Azure Blob Storage (Azurite,
- * started in memory on a free port). Whatever passes here holds for settings, profiles, tokens and sign-ins alike.
+ * started in memory on a free port). Whatever passes here holds for settings, profiles, tokens and sign-ins alike,
+ * including the two things built on it that several instances rely on: the refresh claim and the bot.json migration.
  */
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { migrateLegacyDatabase } from '../../../services/auth/legacyMigration.js';
+import { TokenStore } from '../../../services/auth/tokenStore.js';
+import { SecretBox } from '../../../services/crypto/secretBox.js';
+import { silentLogger } from '../../../services/logging/logger.js';
 import { LocalRecordStore, RecordCorruptError } from '../../../services/storage/localRecordStore.js';
 import { DELETE, InvalidRecordKeyError, RecordStore, UNCHANGED, updateRecord } from '../../../services/storage/recordStore.js';
 import { azuriteForThisFile } from '../../helpers/azurite.js';
@@ -100,6 +106,33 @@ describe.each(implementations)('RecordStore contract: %s', (_name, open) => {
 
     expect(await store.pruneExpired('signins/', now)).toBe(1);
     expect((await store.listKeys('signins/')).sort()).toEqual(['signins/forever', 'signins/live', 'signins/old2']);
+  });
+
+  it('lets one of two instances claim a token for its refresh; the other sees the claim and who holds it', async () => {
+    const secretBox = new SecretBox(randomBytes(32));
+    const [first, second] = [new TokenStore(store, secretBox), new TokenStore(store, secretBox)];
+    await first.save('system', 'shared', { accessToken: 'a', refreshToken: 'r', expiresAt: 1, scope: 's', sites: [] });
+    const [seenByFirst, seenBySecond] = [await first.getVersion('system', 'shared'), await second.getVersion('system', 'shared')];
+    const claims = await Promise.all([
+      first.claim(seenByFirst!, { by: 'instance-1', until: Date.now() + 30_000 }),
+      second.claim(seenBySecond!, { by: 'instance-2', until: Date.now() + 30_000 }),
+    ]);
+    expect(claims.filter((etag) => etag !== undefined)).toHaveLength(1);
+    const holder = claims[0] !== undefined ? 'instance-1' : 'instance-2';
+    expect((await second.getVersion('system', 'shared'))?.claim?.by).toBe(holder);
+  });
+
+  it('takes in a bot.json from an earlier version, one record each, and runs only once', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'legacy-'));
+    const legacy = {
+      settings: { type: 'system', mode: 'preauthorized' },
+      tokens: [{ profileName: 'system', owner: 'shared', accessToken: 'v1:sealed', expiresAt: 1, scope: 's', sites: [], updatedAt: 1 }],
+    };
+    await writeFile(path.join(dataDir, 'bot.json'), JSON.stringify(legacy));
+    expect(await migrateLegacyDatabase(dataDir, store, silentLogger)).toMatchObject({ copied: 2 });
+    expect(await migrateLegacyDatabase(dataDir, store, silentLogger)).toBeUndefined();
+    expect((await store.get('settings'))?.value).toEqual(legacy.settings);
+    expect((await store.listKeys('tokens/system/')).length).toBe(1);
   });
 
   it('refuses keys that could escape their folder or are not plain names', async () => {
