@@ -111,6 +111,7 @@ export class ConfluenceBot extends TeamsActivityHandler {
         } catch (error) {
           if (!isStateConflict(error)) {
             outbox.discard();
+            await this.releaseClaim(context);
             throw error;
           }
           outbox.restart();
@@ -131,6 +132,12 @@ export class ConfluenceBot extends TeamsActivityHandler {
 
   private async claim(context: TurnContext): Promise<void> {
     if (isClaimable(this.conversationState)) await this.conversationState.claim(context);
+  }
+
+  /** Best effort: if it fails too, the mark lapses on its own (CLAIM_HOLD_MS). */
+  private async releaseClaim(context: TurnContext): Promise<void> {
+    if (!isClaimable(this.conversationState)) return;
+    await this.conversationState.releaseClaim(context).catch((error: unknown) => this.logger.warn('could not release the turn claim', { error }));
   }
 
   /** Another instance's turn is creating something in this conversation: act on the state it leaves, not the one before. */

@@ -37,6 +37,8 @@ interface Loaded {
 
 export interface ClaimableState {
   claim(context: TurnContext): Promise<void>;
+  /** The turn failed after claiming: puts the state back as loaded, so other turns need not wait for the mark to lapse. */
+  releaseClaim(context: TurnContext): Promise<void>;
   /** When another turn holds a claim on the loaded state: until when (epoch ms). */
   busyElsewhereUntil(context: TurnContext): number | undefined;
 }
@@ -87,6 +89,12 @@ function etagGuarded<TBase extends StateClass>(Base: TBase) {
       const mark: InProgress = { turn: turnId(context), until: Date.now() + CLAIM_HOLD_MS };
       const claimed = { ...(JSON.parse(loaded.snapshot) as Record<string, unknown>), [IN_PROGRESS]: mark };
       await this.writeGuarded(context, claimed, loaded, loaded.snapshot, true);
+    }
+
+    async releaseClaim(context: TurnContext): Promise<void> {
+      const loaded = context.turnState.get(this.loadedKey) as Loaded | undefined;
+      if (loaded?.claimed !== true) return;
+      await this.writeGuarded(context, JSON.parse(loaded.snapshot) as Record<string, unknown>, loaded, loaded.snapshot, false);
     }
 
     busyElsewhereUntil(context: TurnContext): number | undefined {

@@ -96,7 +96,8 @@ export class AuthService implements Connector {
   private readonly sleep: (ms: number) => Promise<void>;
   /** Names this process in refresh claims. */
   private readonly instanceId = randomBytes(8).toString('hex');
-  private lastSignInPrune = 0;
+  /** Not at start-up: a restart should not add a pass over every pending sign-in to the first turns. */
+  private lastSignInPrune: number;
 
   constructor(options: AuthServiceOptions) {
     this.config = options.config;
@@ -106,6 +107,7 @@ export class AuthService implements Connector {
     this.onAdminAttention = options.onAdminAttention ?? (() => undefined);
     this.systemClientSecret = options.systemClientSecret;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.lastSignInPrune = this.now();
     this.profiles = new ProfileStore(options.records, options.secretBox);
     this.settings = new SettingsStore(options.records);
     this.tokens = new TokenStore(options.records, options.secretBox);

@@ -3,9 +3,25 @@
  * the number of records. The ETag is the file's identity (inode, size, modification time in ns): every write goes
  * to a temporary file renamed into place, which changes it, and checking a cached copy costs one stat.
  * Conditional writes hold a per-record lock file, so the bot and the admin CLI can share the folder.
+ *
+ * The file calls are synchronous, for the reason fileLock.ts gives: a record is a few hundred bytes on a local
+ * disk, and the promise API would cost far more CPU per call than the work itself.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  type BigIntStats,
+} from 'node:fs';
 import path from 'node:path';
 import { withFileLock } from './fileLock.js';
 import { checkKey, checkPrefix, isExpired, type RecordStore, type VersionedRecord, type WriteOptions } from './recordStore.js';
@@ -34,27 +50,27 @@ export class LocalRecordStore implements RecordStore {
   }
 
   async get<T>(key: string): Promise<VersionedRecord<T> | undefined> {
-    const found = await this.load(this.fileOf(key));
+    const found = this.load(this.fileOf(key));
     if (found === undefined || isExpired(found.record.expiresAt)) return undefined;
     return { value: found.record.value as T, etag: found.etag };
   }
 
   async getIfChanged<T>(key: string, etag: string): Promise<VersionedRecord<T> | undefined | 'unchanged'> {
-    if ((await this.etagOf(this.fileOf(key))) === etag) return 'unchanged';
+    if (this.etagOf(this.fileOf(key)) === etag) return 'unchanged';
     return this.get<T>(key);
   }
 
   create<T>(key: string, value: T, options: WriteOptions = {}): Promise<string | undefined> {
-    return this.underLock(key, async (file) => {
-      const current = await this.load(file);
+    return this.underLock(key, (file) => {
+      const current = this.load(file);
       if (current !== undefined && !isExpired(current.record.expiresAt)) return undefined;
       return this.write(file, value, options);
     });
   }
 
   replace<T>(key: string, value: T, etag: string, options: WriteOptions = {}): Promise<string | undefined> {
-    return this.underLock(key, async (file) => {
-      const current = await this.load(file);
+    return this.underLock(key, (file) => {
+      const current = this.load(file);
       if (current === undefined || current.etag !== etag || isExpired(current.record.expiresAt)) return undefined;
       return this.write(file, value, options);
     });
@@ -65,10 +81,10 @@ export class LocalRecordStore implements RecordStore {
   }
 
   delete(key: string, etag?: string): Promise<boolean> {
-    return this.underLock(key, async (file) => {
-      if (etag !== undefined && (await this.etagOf(file)) !== etag) return false;
+    return this.underLock(key, (file) => {
+      if (etag !== undefined && this.etagOf(file) !== etag) return false;
       try {
-        await unlink(file);
+        unlinkSync(file);
         return true;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -80,10 +96,10 @@ export class LocalRecordStore implements RecordStore {
   async listKeys(prefix: string): Promise<string[]> {
     checkPrefix(prefix);
     const keys: string[] = [];
-    const walk = async (directory: string, keyPrefix: string): Promise<void> => {
+    const walk = (directory: string, keyPrefix: string): void => {
       let entries;
       try {
-        entries = await readdir(directory, { withFileTypes: true });
+        entries = readdirSync(directory, { withFileTypes: true });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
         throw error;
@@ -91,19 +107,26 @@ export class LocalRecordStore implements RecordStore {
       for (const entry of entries) {
         // Temporary files start with '.', locks end in '.lock'; keys never do either.
         if (entry.name.startsWith('.')) continue;
-        if (entry.isDirectory()) await walk(path.join(directory, entry.name), `${keyPrefix}${entry.name}/`);
+        if (entry.isDirectory()) walk(path.join(directory, entry.name), `${keyPrefix}${entry.name}/`);
         else if (entry.name.endsWith('.json')) keys.push(`${keyPrefix}${entry.name.slice(0, -'.json'.length)}`);
       }
     };
-    await walk(path.join(this.root, ...prefix.slice(0, -1).split('/')), prefix);
+    walk(path.join(this.root, ...prefix.slice(0, -1).split('/')), prefix);
     return keys;
   }
 
   async pruneExpired(prefix: string, now: number = Date.now()): Promise<number> {
     let pruned = 0;
+    let examined = 0;
     for (const key of await this.listKeys(prefix)) {
-      const file = this.fileOf(key);
-      const found = await this.load(file).catch(() => undefined);
+      // Reads are synchronous: let turns in between every hundred records, so a big prune never stalls them.
+      if (++examined % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+      let found;
+      try {
+        found = this.load(this.fileOf(key));
+      } catch {
+        continue;
+      }
       if (found !== undefined && isExpired(found.record.expiresAt, now) && (await this.delete(key, found.etag))) pruned += 1;
     }
     return pruned;
@@ -113,52 +136,47 @@ export class LocalRecordStore implements RecordStore {
     return `${path.join(this.root, ...checkKey(key).split('/'))}.json`;
   }
 
-  private async load(file: string): Promise<{ record: RecordFile; etag: string } | undefined> {
-    let handle;
+  private load(file: string): { record: RecordFile; etag: string } | undefined {
+    let descriptor: number;
     try {
-      handle = await open(file, 'r');
+      descriptor = openSync(file, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
     try {
-      const info = await handle.stat({ bigint: true });
-      const text = await handle.readFile('utf8');
-      return { record: parseRecord(file, text), etag: etagOf(info) };
+      const info = fstatSync(descriptor, { bigint: true });
+      return { record: parseRecord(file, readFileSync(descriptor, 'utf8')), etag: etagOf(info) };
     } finally {
-      await handle.close();
+      closeSync(descriptor);
     }
   }
 
-  private async etagOf(file: string): Promise<string | undefined> {
-    try {
-      return etagOf(await stat(file, { bigint: true }));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+  private etagOf(file: string): string | undefined {
+    const info = statSync(file, { bigint: true, throwIfNoEntry: false });
+    return info === undefined ? undefined : etagOf(info);
   }
 
-  private async write(file: string, value: unknown, options: WriteOptions): Promise<string> {
+  private write(file: string, value: unknown, options: WriteOptions): string {
     const record: RecordFile = options.expiresAt === undefined ? { value } : { value, expiresAt: options.expiresAt };
     const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      await writeFile(temporary, JSON.stringify(record), { encoding: 'utf8', mode: 0o600 });
-      await rename(temporary, file);
+      writeFileSync(temporary, JSON.stringify(record), { encoding: 'utf8', mode: 0o600 });
+      renameSync(temporary, file);
     } catch (error) {
-      await rm(temporary, { force: true });
+      rmSync(temporary, { force: true });
       throw error;
     }
-    return etagOf(await stat(file, { bigint: true }));
+    return etagOf(statSync(file, { bigint: true }));
   }
 
   /**
    * One writer per record: inside this process a queue per key (no lock-file polling between our own turns),
    * across processes the record's lock file.
    */
-  private async underLock<R>(key: string, work: (file: string) => Promise<R>): Promise<R> {
+  private async underLock<R>(key: string, work: (file: string) => R): Promise<R> {
     const file = this.fileOf(key);
-    await this.ensureDirectory(path.dirname(file));
+    this.ensureDirectory(path.dirname(file));
     const previous = this.tails.get(file) ?? Promise.resolve();
     const current = previous.catch(() => undefined).then(() => withFileLock(`${file}.lock`, () => work(file)));
     this.tails.set(file, current);
@@ -169,15 +187,15 @@ export class LocalRecordStore implements RecordStore {
     return current;
   }
 
-  private async ensureDirectory(directory: string): Promise<void> {
+  private ensureDirectory(directory: string): void {
     if (this.madeDirectories.has(directory)) return;
     // Records hold sealed secrets; folders made here are private to the bot's user.
-    await mkdir(directory, { recursive: true, mode: 0o700 });
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
     this.madeDirectories.add(directory);
   }
 }
 
-function etagOf(info: { ino: bigint; size: bigint; mtimeNs: bigint }): string {
+function etagOf(info: BigIntStats): string {
   return `"${info.ino.toString(36)}-${info.size.toString(36)}-${info.mtimeNs.toString(36)}"`;
 }
 
@@ -192,6 +210,6 @@ function parseRecord(file: string, text: string): RecordFile {
 }
 
 /** Reads a record file's value directly (for tools that inspect a data folder offline). */
-export async function readRecordFile(file: string): Promise<unknown> {
-  return parseRecord(file, await readFile(file, 'utf8')).value;
+export function readRecordFile(file: string): unknown {
+  return parseRecord(file, readFileSync(file, 'utf8')).value;
 }

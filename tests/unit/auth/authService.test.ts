@@ -241,6 +241,17 @@ describe('AuthService', () => {
       expect(await service.getConnection(alice)).toMatchObject({ status: 'connected' });
     });
 
+    it('prunes abandoned sign-in links every ten minutes, never at start-up', async () => {
+      await service.startSignIn({ requester: alice, conversation: {} });
+      await service.startSignIn({ requester: bob, conversation: {} });
+      const pending = async () => (await openStorage(dir.path)).records.listKeys('signins/');
+      expect(await pending()).toHaveLength(2);
+      clock += 11 * 60 * 1000;
+      await service.startSignIn({ requester: alice, conversation: {} });
+      for (let waited = 0; (await pending()).length > 1 && waited < 50; waited += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await pending()).toHaveLength(1);
+    });
+
     it('signs a user out of the active profile', async () => {
       await signIn(alice);
       expect(await service.signOut(alice)).toBe(true);

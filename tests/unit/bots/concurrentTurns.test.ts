@@ -9,6 +9,8 @@ import path from 'node:path';
 import { Activity, Storage, StoreItems, TestAdapter } from 'botbuilder';
 import { EtagGuardedPrivateConversationState, EtagGuardedUserState } from '../../../bots/etagGuardedState.js';
 import { ConfluenceBot } from '../../../bots/confluenceBot.js';
+import { ConfluenceAccess } from '../../../dialogs/confluenceAccess.js';
+import { ConfluenceClient } from '../../../services/confluence/client.js';
 import { CreateContentDialog } from '../../../dialogs/createContentDialog.js';
 import { ListPagesDialog } from '../../../dialogs/listPagesDialog.js';
 import { MainDialog } from '../../../dialogs/mainDialog.js';
@@ -53,19 +55,23 @@ interface Instance {
   say(text: string): Promise<string[]>;
 }
 
-function startInstance(world: World, shared: Storage): Instance {
+function startInstance(world: World, shared: Storage, access: ConfluenceAccess = world.access): Instance {
   const storage = new GatedStorage(shared);
   const conversationState = new EtagGuardedPrivateConversationState(storage);
   const userState = new EtagGuardedUserState(storage);
   const preference = new UserStateSitePreference(userState.createProperty<string | undefined>('preferredSiteId'));
   const dialog = new MainDialog(
     world.auth,
-    new CreateContentDialog(world.access, silentLogger, preference),
-    new ListPagesDialog(world.access, silentLogger, preference),
+    new CreateContentDialog(access, silentLogger, preference),
+    new ListPagesDialog(access, silentLogger, preference),
     new SwitchSiteDialog(world.auth, preference),
   );
   const bot = new ConfluenceBot(conversationState, userState, dialog, world.auth, silentLogger);
   const adapter = new TestAdapter((context) => bot.run(context));
+  // As the real adapter's onTurnError does, the user is told; the error does not escape the turn.
+  adapter.onTurnError = async (context) => {
+    await context.sendActivity('Sorry, something went wrong.');
+  };
   return {
     storage,
     adapter,
@@ -82,10 +88,12 @@ describe('one conversation on two bot instances sharing state', () => {
   let a: Instance;
   let b: Instance;
 
+  let shared: Storage;
+
   beforeEach(async () => {
     world = await createWorld({ mode: 'preauthorized' });
     await world.preauthorize();
-    const shared = new RecordStateStorage(new LocalRecordStore(await mkdtemp(path.join(os.tmpdir(), 'shared-state-'))));
+    shared = new RecordStateStorage(new LocalRecordStore(await mkdtemp(path.join(os.tmpdir(), 'shared-state-'))));
     a = startInstance(world, shared);
     b = startInstance(world, shared);
   });
@@ -124,5 +132,18 @@ describe('one conversation on two bot instances sharing state', () => {
     expect(replies.join('\n')).toMatch(/cancel/i);
     expect(replies.join('\n')).not.toMatch(/Markdown/);
     expect((await b.say('help')).join('\n')).not.toMatch(/Ready to create/);
+  });
+
+  it('puts the conversation back when a turn fails after claiming it, so the next turn elsewhere does not wait', async () => {
+    const failing = new ConfluenceClient();
+    failing.createContent = () => Promise.reject(new Error('an unexpected failure, not one of Confluence'));
+    const broken = startInstance(world, shared, new ConfluenceAccess(world.auth, failing));
+    await broken.say('create a page called Claimed then failed in DEMO');
+    await broken.say('Body');
+    expect((await broken.say('Create')).join('\n')).toMatch(/something went wrong/);
+    const started = Date.now();
+    expect((await b.say('Create')).join('\n')).toMatch(/Done!/);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await pagesTitled('Claimed then failed')).toBe(1);
   });
 });
