@@ -1,166 +1,119 @@
 /**
- * `npm run load`: drives concurrent conversations over HTTP through the Emulator protocol against the bot as
- * `npm start` runs it (a child process on the sandbox, user mode). Each conversation asks for a page, signs in
- * through the sandbox's consent page like a person, and creates it. Then it checks that every page exists exactly
- * once and that every storage file still parses, and prints throughput and turn latency percentiles.
+ * `npm run load`: concurrent conversations over HTTP through the Emulator protocol, each asking for a page, signing
+ * in through the sandbox's consent page like a person and creating it (journey.ts), against the bot as `npm start`
+ * runs it or against several instances on Azure storage behind a load balancer (topology.ts).
  *
- * Options: --conversations N (default 200), --port P (default a free one). Exits non-zero on any failure.
+ * Afterwards it checks that every page exists exactly once, that no conversation failed, that every stored record
+ * still parses (storageCheck.ts) and that every process exits cleanly on SIGTERM, and prints throughput, turn
+ * latency, sign-in → resumed latency and the CPU each process used, then one JSON line with every figure
+ * (report.ts). Exits 1 when a check fails, 2 for bad options. Options: see options.ts (USAGE).
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { signInThroughBrowser } from '../replay/browserSignIn.js';
-import { ChannelActivity, ReplayChannel } from '../replay/channel.js';
-import { freePort } from '../shared/freePort.js';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { runJourney, type JourneyResult } from './journey.js';
+import { MissingBuildError } from './nodeChild.js';
+import { parseLoadOptions, USAGE, UsageError, type LoadOptions } from './options.js';
+import { clockTicks, cpuMsIfRunning, machineBusyMs } from './processCpu.js';
+import { printReport, titleOf, warmupTitleOf, type CpuReading } from './report.js';
+import { startTopology, type Topology } from './topology.js';
 
-interface ConversationResult {
-  ok: boolean;
-  error?: string;
-  turnLatenciesMs: number[];
+async function main(args: string[]): Promise<number> {
+  let options: LoadOptions;
+  let topology: Topology;
+  try {
+    options = parseLoadOptions(args);
+    topology = await startTopology(options);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof MissingBuildError) {
+      console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : error.message);
+      return 2;
+    }
+    throw error;
+  }
+  try {
+    return await drive(options, topology);
+  } finally {
+    await topology.dispose();
+  }
 }
 
-const TURN_TIMEOUT_MS = 60_000;
+async function drive(options: LoadOptions, topology: Topology): Promise<number> {
+  const { conversations, thinkMs } = options;
+  console.log(`Load: ${conversations} conversations, ${options.instances} instance(s), ${options.storage} storage, think time ${thinkMs} ms ±25%`);
+  for (const line of topology.description) console.log(`  ${line}`);
+  // Everything shares this machine, load generator included; another busy process skews every figure.
+  console.log(`  machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)} before the run`);
+  console.log('Settings changed from the defaults:');
+  for (const setting of topology.changedSettings) console.log(`  ${setting.name}=${setting.value}: ${setting.why}`);
+  const ticks = clockTicks();
+  if (ticks.assumed) console.log('  (getconf CLK_TCK failed: CPU figures assume 100 clock ticks a second)');
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { conversations: { type: 'string', default: '200' }, port: { type: 'string' } } });
-  const count = Number(values.conversations);
-  if (!Number.isInteger(count) || count < 1 || count > 2000) {
-    console.error('usage: npm run load -- [--conversations N (1-2000)] [--port P]');
-    return 2;
+  // A bot that just started compiles code as it first runs it; --warmup lets the figures be of a warm one.
+  const warmups: JourneyResult[] = [];
+  if (options.warmup > 0) console.log(`Warming up: ${options.warmup} conversations one after another, not counted in the figures…`);
+  for (let index = 0; index < options.warmup; index += 1) {
+    warmups.push(await runJourney({ botUrl: topology.botUrl, title: warmupTitleOf(index), body: 'Warm-up.', thinkMs: 0, startAfterMs: 0 }));
   }
-  const entry = path.resolve('dist/index.js');
-  if (!existsSync(entry)) {
-    console.error('dist/index.js is missing: run `npm run build` first (npm run load does).');
-    return 2;
+  console.log(thinkMs > 0 ? `Running; conversations start spread over the first ${thinkMs} ms…` : 'Running; every conversation starts at once…');
+
+  const cpuBefore = await cpuOfEveryProcess(topology);
+  const machineBefore = await machineBusyMs();
+  const ownBefore = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const started = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: conversations }, (_, index) =>
+      runJourney({
+        botUrl: topology.botUrl,
+        title: titleOf(index),
+        body: `Written by load conversation ${index + 1}.`,
+        thinkMs,
+        startAfterMs: thinkMs > 0 ? Math.random() * thinkMs : 0,
+      }),
+    ),
+  );
+  const elapsedMs = performance.now() - started;
+  loopDelay.disable();
+  const own = process.cpuUsage(ownBefore);
+  const machineBusy = (await machineBusyMs()) - machineBefore;
+  const cpuAfter = await cpuOfEveryProcess(topology);
+
+  const exitCodes = await topology.stop();
+  const { titles, storage } = await topology.inspect();
+  const ok = printReport({
+    options,
+    changedSettings: topology.changedSettings,
+    botNames: topology.bots.map((bot) => bot.name),
+    standaloneSandbox: topology.sandbox !== undefined,
+    warmups,
+    results,
+    elapsedMs,
+    cpuBefore,
+    cpuAfter,
+    loadGeneratorCpuMs: (own.user + own.system) / 1000,
+    loadGeneratorEventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+    machineBusyMs: machineBusy,
+    clockTicksPerSecond: ticks.perSecond,
+    exitCodes,
+    titles,
+    storage,
+  });
+  if (!ok) {
+    for (const [index, bot] of topology.bots.entries()) {
+      if (exitCodes.bots[index] !== 0) console.error(`--- ${bot.name} output ---\n${bot.output()}`);
+    }
+    if (topology.sandbox && exitCodes.sandbox !== 0) console.error(`--- sandbox output ---\n${topology.sandbox.output()}`);
   }
-  const port = values.port ? Number(values.port) : await freePort();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'load-'));
-  const bot = await startBot(entry, { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', OAUTH_RATE_LIMIT_PER_MINUTE: '100000' });
-  const url = `http://127.0.0.1:${port}`;
-  console.log(`Bot started (pid ${bot.pid}) on ${url}, data in ${dataDir}. Running ${count} concurrent conversations…`);
-
-  const started = Date.now();
-  const results = await Promise.all(Array.from({ length: count }, (_, index) => converse(url, index)));
-  const elapsedMs = Date.now() - started;
-
-  bot.kill('SIGTERM');
-  const exitCode = await new Promise<number | null>((resolve) => bot.on('exit', (code) => resolve(code)));
-
-  const failures = results.filter((result) => !result.ok);
-  const latencies = results.flatMap((result) => result.turnLatenciesMs).sort((a, b) => a - b);
-  const titles = await createdTitleCounts(dataDir);
-  const missing = Array.from({ length: count }, (_, index) => titleOf(index)).filter((title) => (titles.get(title) ?? 0) === 0);
-  const duplicated = [...titles.entries()].filter(([, seen]) => seen > 1).map(([title]) => title);
-  const corrupted = await unreadableFiles(dataDir);
-
-  console.log('');
-  console.log(`conversations:        ${count}`);
-  console.log(`pages created:        ${[...titles.values()].reduce((a, b) => a + b, 0)} (expected ${count}; missing ${missing.length}, duplicated ${duplicated.length})`);
-  console.log(`conversation errors:  ${failures.length}${failures.length ? ` (first: ${failures[0]!.error})` : ''}`);
-  console.log(`storage files broken: ${corrupted.length}${corrupted.length ? ` (${corrupted.slice(0, 3).join(', ')})` : ''}`);
-  console.log(`turns:                ${latencies.length} in ${(elapsedMs / 1000).toFixed(1)} s = ${(latencies.length / (elapsedMs / 1000)).toFixed(1)} turns/s`);
-  console.log(`turn latency (ms):    p50 ${percentile(latencies, 50)}  p95 ${percentile(latencies, 95)}  p99 ${percentile(latencies, 99)}  max ${latencies.at(-1) ?? 0}`);
-  console.log(`bot exit on SIGTERM:  ${exitCode}`);
-  const ok = failures.length === 0 && missing.length === 0 && duplicated.length === 0 && corrupted.length === 0 && exitCode === 0;
-  console.log(ok ? 'RESULT: ok' : 'RESULT: FAILED');
   return ok ? 0 : 1;
 }
 
-function titleOf(index: number): string {
-  return `Load test page ${String(index + 1).padStart(4, '0')}`;
-}
-
-/** One person's journey: ask, sign in, answer, confirm; each turn timed from the request to its last reply. */
-async function converse(url: string, index: number): Promise<ConversationResult> {
-  const channel = new ReplayChannel(url);
-  const turnLatenciesMs: number[] = [];
-  await channel.start();
-  const turn = async (text: string, expect: RegExp): Promise<ChannelActivity[]> => {
-    const from = channel.received.length;
-    const started = Date.now();
-    const status = await channel.post({ type: 'message', text });
-    if (status >= 300) throw new Error(`/api/messages answered ${status} to "${text}"`);
-    const replies = await channel.waitFor(from, (arrived) => expect.test(texts(arrived)), TURN_TIMEOUT_MS);
-    if (!expect.test(texts(replies))) throw new Error(`no ${expect} after "${text}": ${texts(replies).slice(0, 200)}`);
-    turnLatenciesMs.push(Date.now() - started);
-    return replies;
+async function cpuOfEveryProcess(topology: Topology): Promise<CpuReading> {
+  return {
+    bots: await Promise.all(topology.bots.map((bot) => cpuMsIfRunning(bot.pid))),
+    sandbox: await cpuMsIfRunning(topology.sandbox?.pid),
+    azurite: await cpuMsIfRunning(topology.azuritePid),
   };
-  try {
-    const signIn = await turn(`create a page called ${titleOf(index)} in DEMO`, /Sign in to Confluence|sign in/i);
-    const link = signInLink(signIn);
-    const from = channel.received.length;
-    const started = Date.now();
-    const trail = await signInThroughBrowser(link);
-    if (trail.callbackStatus !== 200) throw new Error(`the OAuth callback answered ${trail.callbackStatus}`);
-    const resumed = await channel.waitFor(from, (arrived) => /Markdown/.test(texts(arrived)), TURN_TIMEOUT_MS);
-    if (!/Markdown/.test(texts(resumed))) throw new Error('the conversation did not resume after sign-in');
-    turnLatenciesMs.push(Date.now() - started);
-    await turn(`Written by load conversation ${index + 1}.`, /Ready to create/);
-    await turn('Create', /Done!/);
-    return { ok: true, turnLatenciesMs };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error), turnLatenciesMs };
-  } finally {
-    await channel.stop();
-  }
 }
 
-function texts(activities: ChannelActivity[]): string {
-  return JSON.stringify(activities.map((activity) => [activity.text, activity.attachments]));
-}
-
-function signInLink(activities: ChannelActivity[]): string {
-  const match = /"(http[^"]+\/oauth\/start\?id=[^"]+)"/.exec(JSON.stringify(activities));
-  if (!match) throw new Error('no sign-in link in the reply');
-  return match[1]!;
-}
-
-async function createdTitleCounts(dataDir: string): Promise<Map<string, number>> {
-  const sandbox = JSON.parse(await readFile(path.join(dataDir, 'sandbox.json'), 'utf8')) as { contents: Array<{ title: string }> };
-  const counts = new Map<string, number>();
-  for (const { title } of sandbox.contents) {
-    if (title.startsWith('Load test page ')) counts.set(title, (counts.get(title) ?? 0) + 1);
-  }
-  return counts;
-}
-
-/** Every JSON file the bot and the sandbox wrote must still parse. */
-async function unreadableFiles(dataDir: string): Promise<string[]> {
-  const files = [
-    path.join(dataDir, 'bot.json'),
-    path.join(dataDir, 'sandbox.json'),
-    ...(await readdir(path.join(dataDir, 'state'))).map((name) => path.join(dataDir, 'state', name)),
-  ];
-  const broken: string[] = [];
-  for (const file of files) {
-    try {
-      JSON.parse(await readFile(file, 'utf8'));
-    } catch {
-      broken.push(path.basename(file));
-    }
-  }
-  return broken;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-
-async function startBot(entry: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 30_000;
-  while (!output.includes('"msg":"bot listening"')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the bot did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return child;
-}
-
-process.exitCode = await main();
+process.exitCode = await main(process.argv.slice(2));
