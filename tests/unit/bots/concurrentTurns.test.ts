@@ -19,6 +19,7 @@ import { SwitchSiteDialog } from '../../../dialogs/switchSiteDialog.js';
 import { silentLogger } from '../../../services/logging/logger.js';
 import { LocalRecordStore } from '../../../services/storage/localRecordStore.js';
 import { RecordStateStorage } from '../../../services/storage/recordStateStorage.js';
+import { EtagConflictError } from '../../../services/storage/stateStorage.js';
 import { createWorld, World } from '../../helpers/world.js';
 
 /** Lets a test hold one instance's next read until it says go: a turn that started before another one finished. */
@@ -49,14 +50,21 @@ class GatedStorage implements Storage {
   }
 }
 
+/** An instance that loses every race: each save finds the stored state already changed by someone else. */
+class AlwaysBehindStorage extends GatedStorage {
+  override async write(changes: StoreItems): Promise<void> {
+    const [key] = Object.keys(changes);
+    throw new EtagConflictError(key ?? 'state');
+  }
+}
+
 interface Instance {
   storage: GatedStorage;
   adapter: TestAdapter;
   say(text: string): Promise<string[]>;
 }
 
-function startInstance(world: World, shared: Storage, access: ConfluenceAccess = world.access): Instance {
-  const storage = new GatedStorage(shared);
+function startInstance(world: World, shared: Storage, access: ConfluenceAccess = world.access, storage = new GatedStorage(shared)): Instance {
   const conversationState = new EtagGuardedPrivateConversationState(storage);
   const userState = new EtagGuardedUserState(storage);
   const preference = new UserStateSitePreference(userState.createProperty<string | undefined>('preferredSiteId'));
@@ -145,5 +153,13 @@ describe('one conversation on two bot instances sharing state', () => {
     expect((await b.say('Create')).join('\n')).toMatch(/Done!/);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(await pagesTitled('Claimed then failed')).toBe(1);
+  });
+
+  it('says plainly to send the message again when the conversation changed elsewhere twice in a row, and sends nothing else', async () => {
+    await a.say('create a page called Always behind in DEMO');
+    const behind = startInstance(world, shared, world.access, new AlwaysBehindStorage(shared));
+    const replies = await behind.say('The body');
+    expect(replies).toEqual([expect.stringMatching(/changed somewhere else at the same moment.*send it again/)]);
+    expect((await a.say('The body')).join('\n')).toMatch(/Ready to create/);
   });
 });
