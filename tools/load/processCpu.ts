@@ -1,6 +1,6 @@
 /**
  * CPU time of a process as Linux accounts it: utime + stime from /proc/<pid>/stat, in clock ticks. Measured from
- * outside, so the figure is the bot's own work (its event loop, GC, libuv threads), never the load generator's.
+ * outside, so a bot's figure is its own work (event loop, GC, libuv threads), never the load generator's.
  */
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';

@@ -31,7 +31,7 @@ export class TimedChannel extends ReplayChannel {
 
   /**
    * Resolves once `enough` holds for what arrived since `from`, with the time of the arrival that made it hold;
-   * rejects after `timeoutMs` with `describe` of what did arrive.
+   * rejects after `timeoutMs`, naming `what` was awaited and showing what did arrive.
    */
   waitUntil(from: number, enough: (arrived: ChannelActivity[]) => boolean, timeoutMs: number, what: string): Promise<Arrival> {
     return new Promise((resolve, reject) => {
