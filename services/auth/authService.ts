@@ -56,8 +56,6 @@ export interface AuthServiceOptions {
   now?: () => number;
   /** Called when only an administrator can fix things (the shared token was refused); never given a secret. */
   onAdminAttention?: (message: string) => void;
-  /** Waits between looks at a token another instance is refreshing (tests shorten nothing; injectable for clarity). */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Thrown when settings name a profile that does not exist, or the system app has no client secret. */
@@ -93,7 +91,6 @@ export class AuthService implements Connector {
   private readonly onAdminAttention: (message: string) => void;
   private systemClientSecret: string | undefined;
   private readonly refreshesInFlight = new Map<string, Promise<RefreshResult>>();
-  private readonly sleep: (ms: number) => Promise<void>;
   /** Names this process in refresh claims. */
   private readonly instanceId = randomBytes(8).toString('hex');
   /** Not at start-up: a restart should not add a pass over every pending sign-in to the first turns. */
@@ -106,7 +103,6 @@ export class AuthService implements Connector {
     this.now = options.now ?? Date.now;
     this.onAdminAttention = options.onAdminAttention ?? (() => undefined);
     this.systemClientSecret = options.systemClientSecret;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.lastSignInPrune = this.now();
     this.profiles = new ProfileStore(options.records, options.secretBox);
     this.settings = new SettingsStore(options.records);
@@ -290,15 +286,15 @@ export class AuthService implements Connector {
       const version = await this.tokens.getVersion(seen.profileName, seen.owner);
       if (version === undefined) return { kind: 'gone' };
       const { token } = version;
-      // Someone (another turn, another instance, a new sign-in) already replaced the token this caller saw.
-      if (token.accessToken !== seen.accessToken && !this.expiresSoon(token)) return { kind: 'refreshed', token };
-      if (!forced && !this.expiresSoon(token)) return { kind: 'refreshed', token };
+      // Good for a while: either not due yet, or someone (another turn, another instance, a new sign-in) already
+      // replaced the token this caller saw refused.
+      if (!this.expiresSoon(token) && (!forced || token.accessToken !== seen.accessToken)) return { kind: 'refreshed', token };
 
       const claim = version.claim;
       if (claim !== undefined && claim.by !== this.instanceId && claim.until > this.now()) {
         const pause = Math.min(25 * 2 ** Math.min(waited, 3), 200);
         waited += 1;
-        await this.sleep(pause);
+        await new Promise((resolve) => setTimeout(resolve, pause));
         continue;
       }
       if (token.refreshToken === undefined) {
