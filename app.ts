@@ -29,9 +29,14 @@ import { LocalRecordStore } from './services/storage/localRecordStore.js';
 import { openRecordStore } from './services/storage/openRecordStore.js';
 import { RecordStateStorage } from './services/storage/recordStateStorage.js';
 import { createSandbox, Sandbox, SEED_WITH_DOCS } from './sandbox/index.js';
-import { activityProblem } from './web/activityGuard.js';
+import { inspectActivity } from './web/activityGuard.js';
+import { serviceUrlPolicy } from './bots/serviceUrlPolicy.js';
 import { mountOAuthRoutes } from './web/oauthRoutes.js';
-import { mountWebChatForConfig } from './web/webChat/index.js';
+import { botRequestBodies } from './web/http/bodyPolicies.js';
+import { restifyLog } from './web/restifyLog.js';
+import { BrowserIdentity, mountWebChatForConfig } from './web/webChat/index.js';
+import { resolveEncryptionKey } from './services/crypto/encryptionKey.js';
+import { deriveKey } from './services/crypto/keyDerivation.js';
 
 export interface RunningApp {
   config: Config;
@@ -39,6 +44,13 @@ export interface RunningApp {
   auth: AuthService;
   sandbox?: Sandbox;
   close(): Promise<void>;
+  /** While close() runs: what it is still waiting for, in a few words (index.ts logs it if shutdown overruns). */
+  closing(): string;
+}
+
+export interface StartOptions {
+  /** Deadline of each Bot Connector call (bots/channelConnector.ts); tests shorten it, the product keeps 20 s. */
+  connectorTimeoutMs?: number;
 }
 
 /** The sandbox's app registry: the system app, and every custom profile registered with the admin CLI. */
@@ -50,12 +62,18 @@ export function sandboxClientResolver(auth: AuthService, systemSecret: string): 
   };
 }
 
-export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningApp> {
+export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Logger, options: StartOptions = {}): Promise<RunningApp> {
   const config = loadConfig(env);
   const log = logger ?? createLogger(config.logLevel);
 
   const records = await openRecordStore(config);
   const auth = await AuthService.open({ config, records, logger: log, onAdminAttention: (message) => log.warn(message) });
+  // The same key AuthService just resolved (in the sandbox, the generated one it has just stored and now reads back).
+  const masterKey = resolveEncryptionKey({ keyHex: config.encryptionKeyHex, dataDir: config.dataDir, sandbox: config.sandbox });
+  // The Web Chat user id, issued by this server in a signed cookie; /oauth/start can check it with userIdOf(req).
+  const browserIdentity = new BrowserIdentity(deriveKey(masterKey, 'webchat-browser-identity'), {
+    secure: config.publicUrl.startsWith('https:'),
+  });
   // One instance keeps state in its per-key files; several share it in the record store (Azure Blob Storage).
   const storage = config.storage.kind === 'azure' ? new RecordStateStorage(records) : new FileStateStorage(path.join(config.dataDir, 'state'));
   // Dialog state per person per conversation: in a Teams group chat, each person has their own draft and steps.
@@ -73,7 +91,7 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
     new SwitchSiteDialog(auth, sitePreference),
   );
   const bot = new ConfluenceBot(conversationState, userState, mainDialog, auth, log);
-  const adapter = createAdapter(config, log);
+  const adapter = createAdapter(config, log, { connectorTimeoutMs: options.connectorTimeoutMs });
   const transcriptSinks: TranscriptSink[] = [];
   if (config.transcriptsDir) {
     const directory = path.resolve(config.transcriptsDir);
@@ -89,27 +107,35 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
     transcriptSinks.push(new TranscriptRecords(records, { logger: log }));
     log.info('recording conversations in the store; export them with npm run transcripts:export', { store: records.location });
   }
-  if (transcriptSinks.length > 0) recordTranscripts(adapter, transcriptSinks, { logger: log });
+  if (transcriptSinks.length > 0) {
+    recordTranscripts(adapter, transcriptSinks, { logger: log, userIdKey: deriveKey(masterKey, 'transcript-user-ids') });
+  }
 
-  const server = restify.createServer({ name: 'confluence-assistant' });
+  // restify logs through ours (LOG_LEVEL, redaction): its default logger writes request URLs, sign-in values and all.
+  const server = restify.createServer({ name: 'confluence-assistant', log: restifyLog(log) as never });
   server.use(restify.plugins.queryParser());
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  // Our own body reading: per-route content types and size caps, nothing on disk (web/http/bodyPolicies.ts).
+  server.use(botRequestBodies({ requireBearerToken: config.microsoft !== undefined }));
 
   // A clean shutdown lets turns in flight finish (they may still need the sandbox on this same server) and
   // refuses new ones, so Bot Framework channels retry them against the next instance.
   let draining = false;
+  let closingStage = 'not closing';
   const requestsInFlight = new Set<Promise<void>>();
+  // Emulator mode: replies go only to this machine or ALLOWED_SERVICE_URLS (the adapter enforces it too).
+  const serviceUrls = serviceUrlPolicy(config);
   server.post('/api/messages', async (req, res) => {
     if (draining) {
       res.json(503, { error: 'The bot is restarting; try again in a moment.' });
       return;
     }
-    const problem = activityProblem(req.body);
-    if (problem !== undefined) {
-      res.json(400, { error: 'Not a Bot Framework activity', detail: problem });
+    const verdict = inspectActivity(req.body, serviceUrls);
+    if (verdict.refusal) {
+      res.json(verdict.refusal.status, verdict.refusal.body);
       return;
     }
-    const turn = adapter.process(req, res, (context) => bot.run(context));
+    req.body = verdict.activity;
+    const turn = adapter.processActivityRequest(req, res, (context) => bot.run(context));
     requestsInFlight.add(turn);
     try {
       await turn;
@@ -121,10 +147,15 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
     res.json(200, { status: 'ok', sandbox: config.sandbox });
   });
   const resume = createSignInResumer(adapter, config.microsoft?.appId ?? '', (context) => bot.run(context), log);
-  mountOAuthRoutes(server, auth, resume, log, { rateLimitPerMinute: config.oauthRateLimitPerMinute });
+  mountOAuthRoutes(server, auth, resume, log, {
+    rateLimitPerMinute: config.oauthRateLimitPerMinute,
+    trustProxy: config.trustProxy,
+    // A Web Chat sign-in finished in the browser that holds that chat's cookie needs no code (confirmationPolicy.ts).
+    browserUserId: (req) => browserIdentity.userIdOf(req),
+  });
   // The page at / and, with MicrosoftAppId empty, the local Direct Line it talks through (its bot side is reached
   // over loopback at the port the server actually listens on).
-  mountWebChatForConfig(server, config, log, () => `http://127.0.0.1:${server.address().port}`);
+  mountWebChatForConfig(server, config, log, () => `http://127.0.0.1:${server.address().port}`, browserIdentity);
 
   let sandbox: Sandbox | undefined;
   if (config.sandbox) {
@@ -138,6 +169,8 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
       legacyDataDir: config.dataDir,
       publicUrl: config.publicUrl,
       resolveClient: sandboxClientResolver(auth, systemSecret),
+      // Every app it knows, the system app and each admin profile, is registered with the bot's one callback.
+      redirectUris: [config.redirectUri],
       seed: SEED_WITH_DOCS,
     });
     sandbox.mount(server);
@@ -168,10 +201,16 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
     sandbox,
     close: async () => {
       draining = true;
+      closingStage = `waiting for ${requestsInFlight.size} turn(s) from /api/messages`;
       await Promise.allSettled([...requestsInFlight]);
+      closingStage = 'waiting for queued and proactive turns';
       await bot.idle();
+      closingStage = 'waiting for open HTTP connections to close';
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      closingStage = 'closing the sandbox';
       await sandbox?.close();
+      closingStage = 'closed';
     },
+    closing: () => closingStage,
   };
 }

@@ -8,13 +8,28 @@ import { AuthRecordCorruptError } from './services/auth/records.js';
 import { SandboxDataError } from './sandbox/index.js';
 import { StorageUnavailableError } from './services/storage/azureRecordStore.js';
 import { RecordCorruptError } from './services/storage/localRecordStore.js';
+import { DataDirPermissionError } from './services/storage/privateDataDir.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
+
+/**
+ * How long a shutdown may wait for turns in flight. Past it the process exits anyway: a channel that never answers
+ * must not keep a stopping bot alive (and answering 503) until the platform kills it.
+ */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+const logLine = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
+  console.log(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
 
 try {
   const app = await startApp();
   const stop = async (signal: string) => {
-    console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: `received ${signal}, shutting down` }));
+    logLine('info', `received ${signal}, shutting down`);
+    // Exit code 1: work was abandoned, and whatever supervises the process should see that the stop was not clean.
+    setTimeout(() => {
+      logLine('error', `shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting anyway`, { pending: app.closing() });
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
     await app.close();
     process.exit(0);
   };
@@ -22,7 +37,7 @@ try {
   process.once('SIGINT', () => void stop('SIGINT'));
 } catch (error) {
   // Problems a person can fix (a variable, the key, a damaged data file) get their message alone, no stack trace.
-  const fixable = [ConfigError, EncryptionKeyError, DatabaseCorruptError, RecordCorruptError, AuthRecordCorruptError, StorageUnavailableError, SandboxDataError].some((kind) => error instanceof kind);
+  const fixable = [ConfigError, EncryptionKeyError, DatabaseCorruptError, RecordCorruptError, AuthRecordCorruptError, StorageUnavailableError, SandboxDataError, DataDirPermissionError].some((kind) => error instanceof kind);
   if (fixable || (error instanceof Error && /sandbox\.json/.test(error.message))) {
     console.error((error as Error).message);
     process.exit(1);

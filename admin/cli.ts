@@ -7,4 +7,6 @@ import { runAdmin } from './runAdmin.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
-process.exitCode = await runAdmin(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+process.exitCode = await runAdmin(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+// Only the first line of standard input is the secret: let the process end even if the writer keeps the pipe open.
+process.stdin.destroy();

@@ -8,13 +8,22 @@ import { AuthService } from '../services/auth/authService.js';
 import { ProfileError, ProfileValidationError } from '../services/auth/profiles.js';
 import { loadConfig } from '../services/config/config.js';
 import { formatProfiles, formatStatus } from './format.js';
+import { codeIn } from '../services/auth/signInConfirmations.js';
+import type { ConfirmOutcome } from '../services/auth/types.js';
+import { readFirstLine, readSecretFile, readSecretFromStdin, type SecretStdin } from './secretInput.js';
 import { USAGE } from './usage.js';
 
 export interface AdminIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
+  /** Where `profile add` reads the client secret when no file names it. */
+  stdin: SecretStdin;
   env: NodeJS.ProcessEnv;
 }
+
+export const CLIENT_SECRET_FLAG_WARNING =
+  'Warning: --client-secret puts the secret in the process list and your shell history, where other users of this machine can read it. ' +
+  'Next time use --client-secret-file <path>, or leave both out and type or pipe the secret on standard input.\n';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -28,6 +37,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 const PROFILE_ADD_OPTIONS = {
   'client-id': { type: 'string' },
   'client-secret': { type: 'string' },
+  'client-secret-file': { type: 'string' },
   'authorization-url': { type: 'string' },
   'token-url': { type: 'string' },
   'refresh-token-url': { type: 'string' },
@@ -43,7 +53,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
     return command === undefined ? EXIT_USAGE : EXIT_OK;
   }
   try {
-    const run = commandFor(command, rest);
+    const run = await commandFor(command, rest, io);
     const service = await openService(io.env);
     io.stdout.write(await run(service));
     return EXIT_OK;
@@ -60,16 +70,22 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
 
 type Command = (service: AuthService) => Promise<string>;
 
-/** Parses the arguments before anything is opened, so bad arguments never touch the database. */
-function commandFor(command: string, rest: string[]): Command {
+/** Parses the arguments (and reads a secret) before anything is opened, so bad arguments never touch the database. */
+async function commandFor(command: string, rest: string[], io: AdminIo): Promise<Command> {
   switch (command) {
     case 'profile':
-      return profileCommand(rest);
+      return profileCommand(rest, io);
     case 'use':
       return useCommand(rest);
     case 'authorize':
       parse(rest, {}, 0);
-      return authorizeCommand;
+      return (service) => authorizeCommand(service, io);
+    case 'confirm': {
+      const { positionals } = parse(rest, {}, 1);
+      const code = codeIn(positionals[0]!);
+      if (code === undefined) throw new UsageError('confirm: expected the 6-digit code shown on the Connected page.');
+      return async (service) => describeConfirmation(await service.confirmPreauthorization(code), await service.describe());
+    }
     case 'status':
       parse(rest, {}, 0);
       return async (service) => formatStatus(await service.status());
@@ -78,21 +94,22 @@ function commandFor(command: string, rest: string[]): Command {
   }
 }
 
-function profileCommand(rest: string[]): Command {
+async function profileCommand(rest: string[], io: AdminIo): Promise<Command> {
   const [action, ...args] = rest;
   switch (action) {
     case 'add': {
       const { values, positionals } = parse(args, PROFILE_ADD_OPTIONS, 1);
-      const required = ['client-id', 'client-secret', 'authorization-url', 'token-url', 'refresh-token-url'] as const;
+      const required = ['client-id', 'authorization-url', 'token-url', 'refresh-token-url'] as const;
       const missing = required.filter((name) => values[name] === undefined);
       if (missing.length > 0) throw new UsageError(`profile add: missing ${missing.map((name) => `--${name}`).join(', ')}.`);
       const scopes = values.scopes?.split(/\s+/).filter(Boolean);
       if (scopes !== undefined && scopes.length === 0) throw new UsageError('profile add: --scopes must name at least one scope.');
+      const clientSecret = await clientSecretFor(values, positionals[0]!, io);
       return async (service) => {
         const added = await service.profiles.add({
           name: positionals[0]!,
           clientId: values['client-id']!,
-          clientSecret: values['client-secret']!,
+          clientSecret,
           authorizationUrl: values['authorization-url']!,
           tokenUrl: values['token-url']!,
           refreshTokenUrl: values['refresh-token-url']!,
@@ -117,6 +134,27 @@ function profileCommand(rest: string[]): Command {
   }
 }
 
+/** From --client-secret-file, else standard input; the old --client-secret still works, with a warning. */
+async function clientSecretFor(values: { 'client-secret'?: string; 'client-secret-file'?: string }, name: string, io: AdminIo): Promise<string> {
+  const flag = values['client-secret'];
+  const file = values['client-secret-file'];
+  if (flag !== undefined && file !== undefined) throw new UsageError('profile add: give --client-secret-file or --client-secret, not both.');
+  let secret: string;
+  let from: string;
+  if (flag !== undefined) {
+    io.stderr.write(CLIENT_SECRET_FLAG_WARNING);
+    [secret, from] = [flag, '--client-secret'];
+  } else if (file !== undefined) {
+    [secret, from] = [await readSecretFile(file), file];
+  } else {
+    [secret, from] = [await readSecretFromStdin(io.stdin, io.stderr, `Client secret for profile "${name}"`), 'standard input'];
+  }
+  if (secret.trim() === '') {
+    throw new UsageError(`profile add: the client secret from ${from} is empty. Type it at the prompt, pipe it in, or use --client-secret-file <path>.`);
+  }
+  return secret;
+}
+
 function useCommand(rest: string[]): Command {
   const { values, positionals } = parse(rest, USE_OPTIONS, 1);
   const mode = values.mode;
@@ -132,14 +170,50 @@ function useCommand(rest: string[]): Command {
   };
 }
 
-async function authorizeCommand(service: AuthService): Promise<string> {
+/**
+ * Prints the link. Whoever opens it could approve with their own Atlassian account, so the shared token is stored
+ * only once the code from the Connected page comes back here: typed at the prompt (with a terminal), or later with
+ * `confirm <code>`.
+ */
+async function authorizeCommand(service: AuthService, io: AdminIo): Promise<string> {
   const link = await service.createPreauthorizationLink();
   const { profileName } = await service.describe();
-  return (
+  io.stdout.write(
     `Open this link in a browser before ${link.expiresAt.toISOString()} and approve access for profile "${profileName}".\n` +
-    'The running bot receives the callback and stores the shared token (check with: status).\n\n' +
-    `${link.url}\n`
+      'The Connected page then shows a 6-digit code that confirms it was you.\n\n' +
+      `${link.url}\n\n`,
   );
+  if (io.stdin.isTTY !== true) return 'Then run: npm run admin -- confirm <code>\n';
+  for (;;) {
+    io.stdout.write('Code from the Connected page (Enter alone to stop here; run "confirm <code>" later): ');
+    const typed = (await readFirstLine(io.stdin)).trim();
+    if (typed === '') return 'Not confirmed yet. Run: npm run admin -- confirm <code>\n';
+    const code = codeIn(typed);
+    if (code === undefined) {
+      io.stdout.write('That is not a 6-digit code.\n');
+      continue;
+    }
+    const outcome = await service.confirmPreauthorization(code);
+    if (outcome.kind === 'wrong-code' && outcome.attemptsLeft > 0) {
+      io.stdout.write(`That code does not match (${outcome.attemptsLeft} left).\n`);
+      continue;
+    }
+    return describeConfirmation(outcome, { profileName });
+  }
+}
+
+function describeConfirmation(outcome: ConfirmOutcome, active: { profileName: string }): string {
+  switch (outcome.kind) {
+    case 'signed-in':
+      return `The shared Confluence connection of profile "${active.profileName}" is authorized (sites: ${outcome.sites.map((site) => site.name).join(', ') || 'none'}).\n`;
+    case 'wrong-code':
+      if (outcome.attemptsLeft > 0) throw new Error(`That code does not match (${outcome.attemptsLeft} attempts left). Check the Connected page and try again.`);
+      throw new Error('That code did not match three times, so that authorization was discarded. Run "authorize" again.');
+    case 'nothing-pending':
+      throw new Error(
+        'No authorization is waiting for a code (a code works for 5 minutes, after the Connected page). Run "authorize" again and open the new link.',
+      );
+  }
 }
 
 function parse<T extends Options>(args: string[], options: T, positionalCount: number) {

@@ -2,10 +2,15 @@
 export const USAGE = `Usage: npm run admin -- <command>
 
 Commands:
-  profile add <name> --client-id <id> --client-secret <secret>
+  profile add <name> --client-id <id> [--client-secret-file <path>]
               --authorization-url <url> --token-url <url> --refresh-token-url <url>
               [--scopes "<space-separated scopes>"]
                       Add a custom OAuth profile (the secret is stored encrypted).
+                      The client secret is read from --client-secret-file, or else
+                      typed at a prompt (not shown) or piped as the first line of
+                      standard input: printf '%s\\n' "$SECRET" | npm run admin -- profile add ...
+                      (--client-secret <secret> still works but shows the secret to
+                      other users in the process list and shell history.)
                       Its API gateway is the system app's (ATLASSIAN_API_URL, or the sandbox).
   profile list        List custom profiles (never their secrets).
   profile remove <name>
@@ -13,7 +18,10 @@ Commands:
   use <system|profile-name> --mode <user|preauthorized>
                       Choose the active authorization; the running bot applies it at once.
   authorize           Print the link that pre-authorizes the shared connection
-                      (preauthorized mode); the running bot completes it.
+                      (preauthorized mode). After approving, the Connected page shows
+                      a 6-digit code: type it at the prompt, or run "confirm <code>".
+  confirm <code>      Confirm a pre-authorization with the code from the Connected page
+                      (works once, for 5 minutes, 3 attempts).
   status              Show the active type, mode and profile, and the shared token's sites.
   help                Show this text.
 

@@ -5,24 +5,28 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfidentialClientApplication } from '@azure/msal-node';
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationBotFrameworkAuthenticationOptions,
-  TurnContext,
-} from 'botbuilder';
+import { ConfigurationBotFrameworkAuthenticationOptions, TurnContext } from 'botbuilder';
 import { MsalServiceClientCredentialsFactory, PasswordServiceClientCredentialFactory } from 'botframework-connector';
 import type { Config } from '../services/config/config.js';
 import type { Logger } from '../services/logging/logger.js';
 import { messages } from '../dialogs/messages.js';
+import { ConnectorTimeoutError, GuardedBotFrameworkAuthentication } from './channelConnector.js';
+import { serviceUrlPolicy } from './serviceUrlPolicy.js';
+import { BotAdapter, channelIdentityProvider } from './activityEndpoint.js';
 
-export function createAdapter(config: Config, logger: Logger): CloudAdapter {
+export interface AdapterOptions {
+  /** Deadline of each Bot Connector call; CONNECTOR_TIMEOUT_MS unless a test needs a shorter one. */
+  connectorTimeoutMs?: number;
+}
+
+export function createAdapter(config: Config, logger: Logger, adapterOptions: AdapterOptions = {}): BotAdapter {
   const identity = config.microsoft;
   const options: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: identity?.appId ?? '',
     MicrosoftAppType: identity?.appType ?? 'MultiTenant',
     MicrosoftAppTenantId: identity?.tenantId ?? '',
     MicrosoftAppPassword: identity?.password ?? '',
+    ...(identity?.openIdMetadataUrl ? channelIdentityProvider(identity.openIdMetadataUrl) : {}),
   };
 
   let credentials;
@@ -50,13 +54,19 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
     credentials = new PasswordServiceClientCredentialFactory('', '', '');
   }
 
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options, credentials));
+  const authentication = new GuardedBotFrameworkAuthentication(options, credentials, {
+    policy: serviceUrlPolicy(config),
+    timeoutMs: adapterOptions.connectorTimeoutMs,
+  });
+  const adapter = new BotAdapter(authentication, logger);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error('unhandled error in turn', {
       error,
       channelId: context.activity.channelId,
       activityType: context.activity.type,
     });
+    // The channel never answered: an apology would wait out the same deadline again and go nowhere.
+    if (error instanceof ConnectorTimeoutError) return;
     // The dialog state is left as it was, so the user's draft survives and "retry" can pick it up.
     await context.sendActivity(messages.unexpectedError).catch(() => undefined);
   };

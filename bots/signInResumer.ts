@@ -18,9 +18,19 @@ export function createSignInResumer(
       logger.info('shared connection authorized', { profile: outcome.profileName, sites: outcome.sites.map((s) => s.name) });
       return;
     }
-    if (outcome.kind === 'rejected') return;
+    if (outcome.kind === 'rejected' || outcome.kind === 'preauthorization-confirmation-required') return;
+    if (outcome.conversation === undefined) return;
+    // In Teams the pop-up hands the code to Teams, which sends it in `signin/verifyState`: no need to ask for it.
+    if (outcome.kind === 'user-confirmation-required' && outcome.conversation.channelId === 'msteams') return;
     const value: SignInCompletedValue = {
-      outcome: outcome.kind === 'user-signed-in' ? 'signed-in' : outcome.reason === 'denied' ? 'denied' : 'failed',
+      outcome:
+        outcome.kind === 'user-signed-in'
+          ? 'signed-in'
+          : outcome.kind === 'user-confirmation-required'
+            ? 'confirm-code'
+            : outcome.reason === 'denied'
+              ? 'denied'
+              : 'failed',
     };
     await adapter.continueConversationAsync(botAppId, outcome.conversation as Partial<ConversationReference>, async (context) => {
       context.activity.type = ActivityTypes.Event;

@@ -6,6 +6,8 @@
  * - the incoming activity (`from.role` 'user' when missing) and every activity the bot sends (`from.role` forced
  *   to 'bot'), each with an `id` and an ISO `timestamp`;
  * - secrets redacted (services/transcripts/redact.ts) before anything reaches a sink;
+ * - user ids replaced by pseudonyms (services/transcripts/pseudonyms.ts), keyed, the same for one person throughout
+ *   a conversation's transcript; the bot's own id stays;
  * - a proactive turn's own `ContinueConversation` event is not recorded, but our sign-in resume is: it turns the
  *   continuation into the `confluence/signInCompleted` event (bots/signInResumer.ts), which is recorded with
  *   role 'user' because it stands for the person finishing sign-in in the browser. The replayer reads it as
@@ -17,6 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Activity, ActivityEventNames, ActivityTypes, BotAdapter, Middleware, ResourceResponse, TurnContext } from 'botbuilder';
+import { UserPseudonyms } from '../services/transcripts/pseudonyms.js';
 import { redactSecrets } from '../services/transcripts/redact.js';
 import { newTurnPosition, type RecordedActivity, type TranscriptSink, type TurnPosition } from '../services/transcripts/transcriptSink.js';
 import { silentLogger, type Logger } from '../services/logging/logger.js';
@@ -25,6 +28,8 @@ import { silentLogger, type Logger } from '../services/logging/logger.js';
 const MAX_STRING_LENGTH = 100_000;
 
 export interface TranscriptRecorderOptions {
+  /** The pseudonyms' key: `deriveKey(masterKey, 'transcript-user-ids')` (required, so no transcript has clear ids). */
+  userIdKey: Buffer;
   logger?: Logger;
   now?: () => Date;
 }
@@ -44,7 +49,7 @@ interface TurnRecording {
 export function recordTranscripts(
   adapter: BotAdapter,
   sinks: TranscriptSink | TranscriptSink[],
-  options: TranscriptRecorderOptions = {},
+  options: TranscriptRecorderOptions,
 ): TranscriptRecorder {
   const recorder = new TranscriptRecorder(Array.isArray(sinks) ? sinks : [sinks], options);
   adapter.use(recorder);
@@ -60,11 +65,13 @@ export function recordTranscripts(
 export class TranscriptRecorder implements Middleware {
   private readonly logger: Logger;
   private readonly now: () => Date;
+  private readonly pseudonyms: UserPseudonyms;
 
   constructor(
     readonly sinks: readonly TranscriptSink[],
-    options: TranscriptRecorderOptions = {},
+    options: TranscriptRecorderOptions,
   ) {
+    this.pseudonyms = new UserPseudonyms(options.userIdKey);
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
   }
@@ -106,7 +113,8 @@ export class TranscriptRecorder implements Middleware {
     if (entries.length === 0) return;
     const channelId = context.activity.channelId ?? 'unknown';
     const conversationId = context.activity.conversation?.id ?? 'unknown';
-    const redacted = entries.map(redactSecrets);
+    const scope = { channelId, conversationId, botIds: botIdsOf(context, entries) };
+    const redacted = entries.map((entry) => this.pseudonyms.apply(redactSecrets(entry), scope));
     await Promise.all(
       this.sinks.map((sink) =>
         // Through a promise, so even a sink that throws instead of rejecting cannot break the turn.
@@ -116,6 +124,20 @@ export class TranscriptRecorder implements Middleware {
       ),
     );
   }
+}
+
+/** The bot's ids: the incoming activity's recipient, and every account the recording marks as the bot. */
+function botIdsOf(context: TurnContext, entries: RecordedActivity[]): Set<string> {
+  const ids = new Set<string>();
+  const recipient = context.activity.recipient?.id;
+  if (recipient) ids.add(recipient);
+  for (const entry of entries) {
+    for (const account of [entry.from, entry.recipient]) {
+      const { role, id } = asObject(account);
+      if (role === 'bot' && typeof id === 'string' && id !== '') ids.add(id);
+    }
+  }
+  return ids;
 }
 
 function isContinuation(activity: Partial<Activity>): boolean {

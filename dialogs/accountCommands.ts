@@ -1,6 +1,7 @@
 /** "status" and "sign out": answers that work at any step, and when no dialog is running. */
 import type { Connector, Requester } from '../services/auth/types.js';
 import { OAuthUnavailableError } from '../services/auth/oauthClient.js';
+import { linkTarget, literal } from './markdownText.js';
 import { connectionLine } from './messages.js';
 
 export async function statusMessage(connector: Connector, requester: Requester): Promise<string> {
@@ -15,7 +16,7 @@ export async function statusMessage(connector: Connector, requester: Requester):
   }
   switch (connection.status) {
     case 'connected': {
-      const sites = connection.sites.map((site) => `**${site.name}** (${site.url})`).join(', ');
+      const sites = connection.sites.map((site) => `**${literal(site.name)}** (${linkTarget(site.url) ?? literal(site.url)})`).join(', ');
       const whose = connection.mode === 'user' ? 'You are signed in' : 'The shared connection is authorized';
       return `${how}\n\n${whose}; Confluence site${connection.sites.length === 1 ? '' : 's'}: ${sites || 'none'}.`;
     }

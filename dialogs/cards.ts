@@ -1,10 +1,12 @@
 /**
  * Adaptive Cards (schema 1.5, which Teams, Web Chat and the Emulator render) for the Create Content form and for
- * the result. Text from users and Confluence goes into TextBlock `text` and input values, never into markup.
+ * the result. Text from users and Confluence goes into TextBlock `text` (Markdown: escaped by messages.ts),
+ * input values and the titles of a compact choice set (a plain drop-down), never into markup.
  */
 import { Attachment, CardFactory } from 'botbuilder';
 import { z } from 'zod';
 import type { ContentType, Space } from '../services/confluence/types.js';
+import { httpUrl } from './markdownText.js';
 import { MAX_TITLE_LENGTH } from './messages.js';
 
 export const FORM_ACTION = 'createContentForm';
@@ -100,12 +102,15 @@ export function createContentFormCard(spaces: Space[], values: FormValues = {}, 
   });
 }
 
+/** `summary` is Markdown, its data escaped (messages.createdSummary). */
 export function createdContentCard(summary: string, webUrl: string): Attachment {
+  const target = httpUrl(webUrl);
   return CardFactory.adaptiveCard({
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',
     version: '1.5',
     body: [{ type: 'TextBlock', text: summary, wrap: true }],
-    actions: [{ type: 'Action.OpenUrl', title: 'Open in Confluence', url: webUrl }],
+    // Only an http(s) page address becomes a button.
+    actions: target === undefined ? [] : [{ type: 'Action.OpenUrl', title: 'Open in Confluence', url: target }],
   });
 }

@@ -13,7 +13,8 @@ import type { PageSummary, Space } from '../services/confluence/types.js';
 import type { Logger } from '../services/logging/logger.js';
 import type { ConfluenceAccess } from './confluenceAccess.js';
 import { ConfluenceDialog } from './confluenceDialog.js';
-import { messages, PAGE_WINDOW } from './messages.js';
+import { markdownLink } from './markdownText.js';
+import { messages, PAGE_WINDOW, spaceHeading } from './messages.js';
 import { showTyping } from './typing.js';
 import type { SitePreference } from './sitePreference.js';
 import type { SpaceDraft } from './spaceDraft.js';
@@ -64,7 +65,7 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
     const draft = this.draft(step);
     const space = draft.space!;
     const cloudId = draft.site!.cloudId;
-    const name = spaceName(space);
+    const name = spaceHeading(space);
     await showTyping(step.context);
 
     const startedAt = Date.now();
@@ -168,11 +169,7 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
   }
 }
 
-function spaceName(space: Space): string {
-  return `**${space.name} (${space.key})**`;
-}
-
-/** A numbered Markdown list of titles linked to Confluence; brackets in titles are escaped so links stay links. */
+/** A numbered Markdown list of titles linked to Confluence; a title shows as it is, and only http(s) links are made. */
 function pageLines(pages: PageSummary[], firstNumber: number): string {
-  return pages.map((page, index) => `${firstNumber + index}. [${page.title.replace(/([[\]\\])/g, '\\$1')}](${page.webUrl})`).join('\n');
+  return pages.map((page, index) => `${firstNumber + index}. ${markdownLink(page.title, page.webUrl)}`).join('\n');
 }

@@ -1,8 +1,13 @@
-/** Every sentence the bot says, in one place so a reviewer can read them together. */
+/**
+ * Every sentence the bot says, in one place so a reviewer can read them together. Every piece of data (titles,
+ * space and site names, what the user typed) goes through `literal` here, so it shows as typed in Markdown
+ * (messages, and Adaptive Card TextBlocks, whose text is Markdown too).
+ */
 import type { ConfluenceErrorKind } from '../services/confluence/errors.js';
 import type { AuthMode, AuthType } from '../services/auth/types.js';
 import type { ContentDraft } from './draft.js';
 import { typeLabel } from './draft.js';
+import { linkTarget, literal } from './markdownText.js';
 
 export const MAX_TITLE_LENGTH = 255;
 
@@ -12,7 +17,7 @@ export function connectionLine(info: { type: AuthType; mode: AuthMode; profileNa
   const where = info.sandbox
     ? 'the built-in **Confluence sandbox** (demo data, not a real Atlassian site)'
     : 'Atlassian Confluence Cloud';
-  const how = info.type === 'system' ? 'the system app' : `the custom profile "${info.profileName}"`;
+  const how = info.type === 'system' ? 'the system app' : `the custom profile "${literal(info.profileName)}"`;
   const mode = info.mode === 'user' ? 'each person signs in with their own account' : 'a shared, pre-authorized connection';
   return `I'm connected to ${where} through ${how}; ${mode}.`;
 }
@@ -42,7 +47,15 @@ export const messages = {
   signInPrompt: 'First, sign in to Confluence so I can act on your behalf. The link works once and for 10 minutes.',
   signInButton: 'Sign in to Confluence',
   stillWaitingForSignIn:
-    "I'm still waiting for you to sign in. Here is a fresh link; or type **cancel** to stop.",
+    "I'm still waiting for you to sign in. Here is a fresh link (the earlier one no longer works); or type **cancel** to stop.",
+  enterSignInCode:
+    'Almost done: type the 6-digit code shown on the **Connected** page here, in this chat. It works for 5 minutes.',
+  wrongSignInCode: (attemptsLeft: number) =>
+    attemptsLeft > 0
+      ? `That code does not match. Type the 6-digit code shown on the **Connected** page (${attemptsLeft} ${attemptsLeft === 1 ? 'attempt' : 'attempts'} left).`
+      : 'That code did not match three times, so that sign-in was discarded. Sign in again with the new link below.',
+  noSignInCodeWaiting:
+    'No sign-in is waiting for a code in this chat (a code works for 5 minutes, in the chat that asked for the sign-in). Sign in again with the new link below.',
   signedIn: 'Thanks, you are signed in to Confluence.',
   signInDeclined: 'Sign-in was declined in Confluence, so I cannot create content. Say **create page** to try again.',
   signInFailed:
@@ -63,8 +76,8 @@ export const messages = {
     'To keep your Confluence account yours, I only send sign-in links in a 1:1 chat. Open a chat with me, type **sign in** there, then come back here and ask again.',
   alreadySignedIn: (mode: 'user' | 'preauthorized', sites: string[]) =>
     mode === 'user'
-      ? `You are already signed in to Confluence (${sites.join(', ') || 'no site'}). Say **sign out** to switch accounts.`
-      : `This bot uses a shared Confluence connection (${sites.join(', ') || 'no site'}), so there is nothing for you to sign in to.`,
+      ? `You are already signed in to Confluence (${sites.map(literal).join(', ') || 'no site'}). Say **sign out** to switch accounts.`
+      : `This bot uses a shared Confluence connection (${sites.map(literal).join(', ') || 'no site'}), so there is nothing for you to sign in to.`,
   whatNow: 'Now try **create a page called Release notes in ENG** or **list pages in DEMO**.',
   noSites: 'Your Confluence account cannot reach any Confluence site. Ask your administrator for access, then try again.',
   chooseSite: 'Which Confluence site?',
@@ -75,8 +88,8 @@ export const messages = {
   noSpaces: 'You cannot see any space on this site, so there is nowhere to create content. Ask a Confluence administrator for access.',
   unknownSpace: (typed: string, closeMatches: string[]) =>
     closeMatches.length > 0
-      ? `I can't find a space "${typed}" that you can see. Did you mean ${closeMatches.map((m) => `**${m}**`).join(', ')}?`
-      : `I can't find a space "${typed}" that you can see. Type a space key like **DEMO**, or pick one of the buttons.`,
+      ? `I can't find a space "${literal(typed)}" that you can see. Did you mean ${closeMatches.map((m) => `**${literal(m)}**`).join(', ')}?`
+      : `I can't find a space "${literal(typed)}" that you can see. Type a space key like **DEMO**, or pick one of the buttons.`,
 
   chooseType: 'Should this be a page or a blog post?',
   askTitle: (type: string) => `What is the title of the ${type}?`,
@@ -84,7 +97,7 @@ export const messages = {
   titleTooLong: (length: number) =>
     `That title is ${length} characters long; Confluence accepts at most ${MAX_TITLE_LENGTH}. Please type a shorter one.`,
   titleTaken: (title: string, spaceKey: string) =>
-    `A page called "${title}" already exists in ${spaceKey}. Please choose another title.`,
+    `A page called "${literal(title)}" already exists in ${literal(spaceKey)}. Please choose another title.`,
   titleControlCharacters: 'That title contains invisible control characters that Confluence cannot store. Please type it again.',
   bodyTooLarge: (bytes: number) =>
     `That content is ${(bytes / 1024 / 1024).toFixed(1)} MB; Confluence accepts at most 5 MB. Please send a shorter text, or **skip**.`,
@@ -93,9 +106,9 @@ export const messages = {
   summary: (draft: ContentDraft) =>
     [
       `Ready to create this ${typeLabel(draft.type!)}:`,
-      `- **Site:** ${draft.site?.name ?? ''}`,
-      `- **Space:** ${draft.space?.name ?? ''} (${draft.space?.key ?? ''})`,
-      `- **Title:** ${draft.title ?? ''}`,
+      `- **Site:** ${literal(draft.site?.name ?? '')}`,
+      `- **Space:** ${literal(draft.space?.name ?? '')} (${literal(draft.space?.key ?? '')})`,
+      `- **Title:** ${literal(draft.title ?? '')}`,
       `- **Body:** ${draft.body ? `${draft.body.length} characters of Markdown` : '(empty)'}`,
     ].join('\n'),
   confirmChoices: ['Create', 'Change', 'Cancel'],
@@ -103,30 +116,33 @@ export const messages = {
   changeChoices: ['Space', 'Type', 'Title', 'Body'],
   creating: (type: string) => `Creating the ${type}…`,
   createdSummary: (type: string, title: string, spaceName: string, spaceKey: string) =>
-    `Done! The ${type} **${title}** is in ${spaceName} (${spaceKey}).`,
+    `Done! The ${type} **${literal(title)}** is in ${literal(spaceName)} (${literal(spaceKey)}).`,
   orUseTheForm: 'Or fill in the form below and press **Create**.',
   formChooseSpace: 'Choose a space.',
-  formUnknownSpace: (typed: string) => `There is no space "${typed.slice(0, 100)}" that you can see.`,
-  created: (type: string, title: string, spaceName: string, spaceKey: string, url: string) =>
-    `Done! The ${type} **${title}** is in ${spaceName} (${spaceKey}): ${url}`,
+  formUnknownSpace: (typed: string) => `There is no space "${literal(typed.slice(0, 100))}" that you can see.`,
+  created: (type: string, title: string, spaceName: string, spaceKey: string, url: string) => {
+    const target = linkTarget(url);
+    return `Done! The ${type} **${literal(title)}** is in ${literal(spaceName)} (${literal(spaceKey)})${target === undefined ? '.' : `: ${target}`}`;
+  },
   draftDropped: 'Your draft was dropped; nothing was created in Confluence.',
   retryChoices: ['Retry', 'Change', 'Cancel'],
   retryOrCancel: ['Retry', 'Cancel'],
   whatNext: 'What would you like to do?',
   switchSiteNeedsSignIn: 'You need to be connected to Confluence before choosing a site.',
   onlyOneSite: (name: string | undefined) =>
-    name ? `Your account reaches only one Confluence site, **${name}**, so there is no other site to switch to.` : 'Your account reaches no Confluence site to switch to.',
-  siteSwitched: (name: string) => `From now on I will use **${name}**.`,
+    name ? `Your account reaches only one Confluence site, **${literal(name)}**, so there is no other site to switch to.` : 'Your account reaches no Confluence site to switch to.',
+  siteSwitched: (name: string) => `From now on I will use **${literal(name)}**.`,
   chooseSiteToUse: 'Which Confluence site should I use?',
 
+  /** `space` in these is Markdown already: spaceHeading(space). */
   listingStarted: (space: string) => `Fetching the pages of ${space}…`,
   listingProgress: (fetched: number) => `Fetched ${fetched.toLocaleString('en-US')} pages so far…`,
   spaceHasNoPages: (space: string) => `${space} has no pages yet. Say **create a page in …** to add one.`,
   noPageMatches: (space: string, total: number, filter: string) =>
-    `${space} has ${count(total, 'page')}, but none has "${filter}" in its title. Try another word, or **list pages** without a filter.`,
+    `${space} has ${count(total, 'page')}, but none has "${literal(filter)}" in its title. Try another word, or **list pages** without a filter.`,
   pageListHeading: (space: string, total: number, matched: number, filter: string | undefined, from: number, to: number) =>
     filter
-      ? `${space} has ${count(total, 'page')}; ${count(matched, 'title')} match "${filter}". ${from === to ? `Match ${from}` : `Matches ${from}–${to}`}:`
+      ? `${space} has ${count(total, 'page')}; ${count(matched, 'title')} match "${literal(filter)}". ${from === to ? `Match ${from}` : `Matches ${from}–${to}`}:`
       : `${space} has ${count(total, 'page')}. ${from === to ? `Page ${from}` : `Pages ${from}–${to}`}:`,
   pageListContinued: (from: number, to: number, of: number) => `${from === to ? `Page ${from}` : `Pages ${from}–${to}`} of ${of.toLocaleString('en-US')}:`,
   sayMore: (remaining: number) => `Say **more** for the next ${Math.min(remaining, PAGE_WINDOW)} (${remaining.toLocaleString('en-US')} left), or anything else to stop.`,
@@ -143,10 +159,10 @@ export const messages = {
 
 /** What happened and what to do next, for each Confluence failure at the moment of creating. */
 export function createFailure(kind: ConfluenceErrorKind, draft: ContentDraft, retryAfterSeconds?: number): string {
-  const key = draft.space?.key ?? 'that space';
+  const key = draft.space?.key === undefined ? 'that space' : literal(draft.space.key);
   switch (kind) {
     case 'duplicate-title':
-      return `Confluence says "${draft.title}" already exists in ${key}. Please choose another title.`;
+      return `Confluence says "${literal(draft.title ?? '')}" already exists in ${key}. Please choose another title.`;
     case 'not-found':
     case 'forbidden':
       return `Confluence did not let you create content in ${key}: the space is gone or you lack permission to add content there. Please choose another space.`;
@@ -177,4 +193,9 @@ export function readFailure(kind: ConfluenceErrorKind): string {
 
 function count(n: number, noun: string): string {
   return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** A space named in a message: `**Name (KEY)**`, both shown as they are. */
+export function spaceHeading(space: { name: string; key: string }): string {
+  return `**${literal(space.name)} (${literal(space.key)})**`;
 }

@@ -10,7 +10,19 @@ export interface SandboxContext {
   /** Without a trailing slash. */
   publicUrl: string;
   resolveClient: ClientResolver;
+  /** The registered callback URLs, normalized by registeredRedirectUris; the only ones authorize sends a browser to. */
+  redirectUris: ReadonlySet<string>;
   now: () => number;
+}
+
+/** URL parsing settles spelling that means the same place (host case, a default port); nothing else is forgiven. */
+export function normalizeRedirectUri(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hash === '' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Enough to build a site's URLs: a running sandbox's context, or data read offline (offlineReader.ts). */

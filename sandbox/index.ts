@@ -5,7 +5,7 @@
  * product's default when no Atlassian app is configured, and the test double at the network edge, so it keeps
  * Atlassian's paths, shapes and status codes (see ../shared/contracts/).
  *
- * Routes expect `req.query` and `req.body` parsed by restify's queryParser and bodyParser({ mapParams: false }).
+ * Routes expect `req.query` parsed by restify's queryParser and `req.body` by web/http/requestBody.ts (sandboxRequestBodies).
  */
 import path from 'node:path';
 import type { Server } from 'restify';
@@ -13,7 +13,7 @@ import type { RecordStore } from '../services/storage/recordStore.js';
 import { ConsentRequests } from './consentRequests.js';
 import { mountConfluenceRoutes } from './confluenceRoutes.js';
 import { describeContents, type SandboxContent } from './contentView.js';
-import type { ClientResolver, SandboxContext } from './context.js';
+import { normalizeRedirectUri, type ClientResolver, type SandboxContext } from './context.js';
 import { Grants } from './grants.js';
 import { importLegacySandbox } from './legacyImport.js';
 import { mountOAuthRoutes } from './oauthRoutes.js';
@@ -44,6 +44,12 @@ export interface SandboxOptions {
   publicUrl: string;
   /** The client secret registered for this client id, or undefined if no such app. Called on every authorize/token request. */
   resolveClient: ClientResolver;
+  /**
+   * The callback URLs registered for the apps the sandbox knows (Atlassian's developer console: Authorization →
+   * Callback URL). Authorize redirects only to one of these and shows an error page for any other, as Atlassian
+   * does. In this product every app, the system app and each admin profile alike, uses the bot's one callback.
+   */
+  redirectUris: readonly string[];
   /** Default: one site, `{ cloudId: DEFAULT_SANDBOX_CLOUD_ID, name: 'Sandbox' }`. A site is seeded when first seen. */
   sites?: Array<{ cloudId: string; name: string }>;
   /** What a new site holds. Default: DEFAULT_SEED (DEMO, ENG, TEAM and the read-only ARCHIVE). */
@@ -75,6 +81,12 @@ export interface Sandbox {
 
 export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const now = options.now ?? Date.now;
+  const redirectUris = new Set<string>();
+  for (const uri of options.redirectUris) {
+    const normalized = normalizeRedirectUri(uri);
+    if (normalized === undefined) throw new Error(`The sandbox's registered callback URL ${JSON.stringify(uri)} is not an absolute http(s) URL without a fragment.`);
+    redirectUris.add(normalized);
+  }
   const { records } = options;
   if (options.legacyDataDir !== undefined) await importLegacySandbox(records, path.resolve(options.legacyDataDir), now());
   const writer = new RecordWriter(records);
@@ -99,6 +111,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     grants,
     publicUrl: options.publicUrl.replace(/\/+$/, ''),
     resolveClient: options.resolveClient,
+    redirectUris,
     now,
   };
   const consents = new ConsentRequests(now);

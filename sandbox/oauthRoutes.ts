@@ -6,7 +6,7 @@
 import type { Request, Response, Server } from 'restify';
 import type { TokenResponse } from './grants.js';
 import { sameSecret } from './secrets.js';
-import type { SandboxContext } from './context.js';
+import { normalizeRedirectUri, type SandboxContext } from './context.js';
 import type { ConsentRequests } from './consentRequests.js';
 import { redirect, sendHtml } from './html.js';
 import { consentPage, errorPage } from './pages.js';
@@ -24,16 +24,6 @@ function asFields(value: unknown): Fields {
 function single(fields: Fields, name: string): string | undefined {
   const value = fields[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function isRedirectUri(value: string | undefined): value is string {
-  if (value === undefined) return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hash === '';
-  } catch {
-    return false;
-  }
 }
 
 function withParams(base: string, params: Record<string, string | undefined>): string {
@@ -58,8 +48,13 @@ export function mountOAuthRoutes(server: Server, context: SandboxContext, consen
     if ((await context.resolveClient(clientId)) === undefined) {
       return badRequestPage(res, 'No app with this client_id is registered with the sandbox.');
     }
+    // The code stays bound to the URI exactly as sent: the token request must repeat it identically (RFC 6749 §4.1.3).
     const redirectUri = single(query, 'redirect_uri');
-    if (!isRedirectUri(redirectUri)) return badRequestPage(res, 'The redirect_uri is missing or is not an absolute http(s) URL.');
+    if (redirectUri === undefined) return badRequestPage(res, 'The request has no redirect_uri.');
+    const registered = normalizeRedirectUri(redirectUri);
+    if (registered === undefined || !context.redirectUris.has(registered)) {
+      return badRequestPage(res, 'The redirect_uri is not a callback URL registered with the sandbox. A bot\'s callback is its PUBLIC_URL followed by /oauth/callback; a shared sandbox (npm run sandbox) accepts those listed in SANDBOX_REDIRECT_URIS.');
+    }
 
     const state = single(query, 'state');
     const fail = (error: string, description: string): void =>

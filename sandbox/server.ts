@@ -9,7 +9,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import restify, { type Server } from 'restify';
 import { ConfigError } from '../services/config/config.js';
+import { createLogger } from '../services/logging/logger.js';
+import { sandboxRequestBodies } from '../web/http/bodyPolicies.js';
+import { restifyLog } from '../web/restifyLog.js';
 import { LocalRecordStore, RecordCorruptError } from '../services/storage/localRecordStore.js';
+import { DataDirPermissionError, makeDataDirPrivate } from '../services/storage/privateDataDir.js';
 import { createSandbox, SandboxDataError, type Sandbox } from './index.js';
 import { loadSandboxServerConfig, type SandboxServerConfig } from './serverConfig.js';
 
@@ -31,9 +35,11 @@ export interface SandboxServerOptions {
 export async function startSandboxServer(env: NodeJS.ProcessEnv = process.env, options: SandboxServerOptions = {}): Promise<SandboxServer> {
   const config = loadSandboxServerConfig(env);
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const server = restify.createServer({ name: 'confluence-sandbox' });
+  // restify's own log lines go through ours (redacted): its default logger would write request URLs, state included.
+  const server = restify.createServer({ name: 'confluence-sandbox', log: restifyLog(createLogger('info', log)) as never });
   server.use(restify.plugins.queryParser());
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  // Per-route content types and size caps, read without touching the disk (restify's bodyParser does neither).
+  server.use(sandboxRequestBodies());
   // Listening first gives the port (SANDBOX_PORT=0 picks one), which the sandbox's links are built on; a request
   // in the few milliseconds before the routes are mounted gets 404.
   await listen(server, config);
@@ -44,11 +50,14 @@ export async function startSandboxServer(env: NodeJS.ProcessEnv = process.env, o
 
   let sandbox: Sandbox;
   try {
+    // Its records hold the token hashes and the users' pages: no other user of the machine may read them.
+    makeDataDirPrivate(config.dataDir);
     sandbox = await createSandbox({
       records: new LocalRecordStore(path.join(config.dataDir, 'records')),
       legacyDataDir: config.dataDir,
       publicUrl,
       resolveClient: (clientId) => (clientId === config.clientId ? config.clientSecret : undefined),
+      redirectUris: config.redirectUris,
       seed: config.seed,
       accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     });
@@ -68,6 +77,7 @@ export async function startSandboxServer(env: NodeJS.ProcessEnv = process.env, o
       publicUrl,
       dataDir: config.dataDir,
       seed: config.seedName,
+      redirectUris: config.redirectUris,
       botEnvironment: {
         ATLASSIAN_CLIENT_ID: config.clientId,
         ATLASSIAN_AUTHORIZATION_URL: `${publicUrl}/sandbox/authorize`,
@@ -118,7 +128,7 @@ async function main(): Promise<void> {
     running = await startSandboxServer(process.env);
   } catch (error) {
     // Problems a person can fix (a variable, a damaged data record) get their message alone, no stack trace.
-    if (error instanceof ConfigError || error instanceof SandboxDataError || error instanceof RecordCorruptError) {
+    if (error instanceof ConfigError || error instanceof SandboxDataError || error instanceof RecordCorruptError || error instanceof DataDirPermissionError) {
       console.error(error.message);
       process.exit(1);
     }

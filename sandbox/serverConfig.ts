@@ -19,6 +19,14 @@ const environmentSchema = z.object({
   SANDBOX_CLIENT_SECRET: z.preprocess(blankIsUnset, z.string().optional()),
   SANDBOX_ACCESS_TOKEN_TTL_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(86_400).default(3600)),
   SANDBOX_SEED: z.preprocess(blankIsUnset, z.enum(['docs', 'small']).default('docs')),
+  SANDBOX_REDIRECT_URIS: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .transform((list) => list.split(',').map((uri) => uri.trim()).filter(Boolean))
+      .pipe(z.array(httpUrl.refine((uri) => !uri.includes('#'), 'must not contain a fragment (#)')).min(1))
+      .optional(),
+  ),
 });
 
 export interface SandboxServerConfig {
@@ -32,6 +40,8 @@ export interface SandboxServerConfig {
   clientSecret: string;
   accessTokenTtlSeconds: number;
   seedName: 'docs' | 'small';
+  /** The bots' OAuth callbacks, `{PUBLIC_URL}/oauth/callback`: the only redirect_uris authorize accepts. */
+  redirectUris: string[];
   seed: SeedSpace[];
 }
 
@@ -46,6 +56,11 @@ export function loadSandboxServerConfig(env: NodeJS.ProcessEnv): SandboxServerCo
       'SANDBOX_CLIENT_SECRET: required. Choose a secret (openssl rand -hex 32) and give the same value to the bots that use this sandbox as ATLASSIAN_CLIENT_SECRET',
     ]);
   }
+  if (e.SANDBOX_REDIRECT_URIS === undefined) {
+    throw new ConfigError([
+      "SANDBOX_REDIRECT_URIS: required. List the bots' OAuth callback URLs, comma-separated: each bot's PUBLIC_URL followed by /oauth/callback (for example https://bots.example.com/oauth/callback). Like Atlassian, the sandbox sends a sign-in back to no other address",
+    ]);
+  }
   return {
     port: e.SANDBOX_PORT,
     host: e.SANDBOX_HOST,
@@ -55,6 +70,7 @@ export function loadSandboxServerConfig(env: NodeJS.ProcessEnv): SandboxServerCo
     clientSecret: e.SANDBOX_CLIENT_SECRET,
     accessTokenTtlSeconds: e.SANDBOX_ACCESS_TOKEN_TTL_SECONDS,
     seedName: e.SANDBOX_SEED,
+    redirectUris: e.SANDBOX_REDIRECT_URIS,
     seed: e.SANDBOX_SEED === 'small' ? DEFAULT_SEED : SEED_WITH_DOCS,
   };
 }

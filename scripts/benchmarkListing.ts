@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import restify from 'restify';
+import { sandboxRequestBodies } from '../web/http/bodyPolicies.js';
 import { OAuthClient } from '../services/auth/oauthClient.js';
 import type { OAuthProfile } from '../services/auth/types.js';
 import { DEFAULT_SCOPES } from '../services/config/config.js';
@@ -47,13 +48,14 @@ async function main(): Promise<void> {
   const clientSecret = randomBytes(24).toString('base64url');
   const server = restify.createServer();
   server.use(restify.plugins.queryParser());
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  server.use(sandboxRequestBodies());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const sandbox = await createSandbox({
     records: new LocalRecordStore(path.join(dataDir, 'records')),
     publicUrl: url,
     resolveClient: (clientId) => (clientId === CLIENT_ID ? clientSecret : undefined),
+    redirectUris: [REDIRECT_URI],
     seed: [{ key: SPACE_KEY, name: 'Benchmark space', description: 'Pages to list.', pages: generatedPages(PAGES_IN_SPACE - 1) }],
   });
   sandbox.mount(server);

@@ -2,19 +2,29 @@
  * The browser's side of sign-in: `/oauth/start` (our short sign-in link, which redirects to the provider with a
  * fresh single-use state) and `/oauth/callback` (where the provider sends the browser back with a code).
  */
-import restify, { type Request, type Response, type Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
 import type { AuthService } from '../services/auth/authService.js';
 import type { CallbackOutcome } from '../services/auth/types.js';
 import type { Logger } from '../services/logging/logger.js';
+import type { TrustProxy } from '../services/config/config.js';
+import { FailedLookupLimit, isFailedLookup } from './failedLookupLimit.js';
 import { escapeHtml, page } from './html.js';
+import { confirmationPage, mountConfirmationScripts } from './signInConfirmationPage.js';
 
 export type OutcomeListener = (outcome: CallbackOutcome) => Promise<void>;
 
 const NO_STORE = { 'Cache-Control': 'no-store', 'Content-Type': 'text/html; charset=utf-8', 'Referrer-Policy': 'no-referrer' };
 
 export interface OAuthRouteOptions {
-  /** Sign-in requests one client address may make per minute (start and callback together); default 30. */
+  /**
+   * Failed look-ups (unknown or expired link ids and states) one client address may make per minute, start and
+   * callback together, before it gets 429; default 30. Valid links and callbacks are never limited.
+   */
   rateLimitPerMinute?: number;
+  /** Which proxies' X-Forwarded-For decides the client address; by default the socket's address alone. */
+  trustProxy?: TrustProxy;
+  /** The Web Chat user id this browser's signed cookie carries, if any (proof that it is that chat user). */
+  browserUserId?: (req: Request) => string | undefined;
 }
 
 export function mountOAuthRoutes(
@@ -24,14 +34,19 @@ export function mountOAuthRoutes(
   logger: Logger,
   options: OAuthRouteOptions = {},
 ): void {
-  // A token bucket per client address: a person signs in a few times an hour, a script guessing states cannot.
-  const limit = options.rateLimitPerMinute ?? 30;
-  const throttle = restify.plugins.throttle({ burst: limit, rate: limit / 60, ip: true });
+  // Guessing is limited per client address; real sign-ins, however many share an address, are not.
+  const limit = new FailedLookupLimit({ perMinute: options.rateLimitPerMinute, trustProxy: options.trustProxy });
 
-  server.get('/oauth/start', throttle, async (req: Request, res: Response) => {
+  mountConfirmationScripts(server);
+
+  server.get('/oauth/start', async (req: Request, res: Response) => {
     const id = typeof req.query?.id === 'string' ? req.query.id : '';
     const target = id === '' ? undefined : await auth.beginAuthorization(id);
     if (target === undefined) {
+      if (!limit.charge(req)) {
+        limit.refuse(res);
+        return;
+      }
       sendPage(res, 400, 'Sign-in link expired', 'This sign-in link has expired or was already used. Go back to the chat and send any message to get a new one.');
       return;
     }
@@ -39,19 +54,35 @@ export function mountOAuthRoutes(
     res.end();
   });
 
-  server.get('/oauth/callback', throttle, async (req: Request, res: Response) => {
+  server.get('/oauth/callback', async (req: Request, res: Response) => {
     const query = (req.query ?? {}) as Record<string, unknown>;
     const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
-    const outcome = await auth.completeAuthorization({ code: text('code'), state: text('state'), error: text('error') });
+    const outcome = await auth.completeAuthorization(
+      { code: text('code'), state: text('state'), error: text('error') },
+      { webChatUserId: options.browserUserId?.(req) },
+    );
+    if (isFailedLookup(outcome) && !limit.charge(req)) {
+      limit.refuse(res);
+      return;
+    }
     logger.info('oauth callback', { outcome: outcome.kind, reason: 'reason' in outcome ? outcome.reason : undefined });
-    const [status, title, message] = describe(outcome);
-    sendPage(res, status, title, message);
+    if (outcome.kind === 'user-confirmation-required' || outcome.kind === 'preauthorization-confirmation-required') {
+      const audience = outcome.kind === 'preauthorization-confirmation-required' ? 'admin' : outcome.requester.channelId === 'msteams' ? 'teams' : 'chat';
+      const confirmation = confirmationPage({ code: outcome.code, audience });
+      res.writeHead(confirmation.status, confirmation.headers);
+      res.end(confirmation.html);
+    } else {
+      const [status, title, message] = describe(outcome);
+      sendPage(res, status, title, message);
+    }
     // The page is sent first: resuming the chat may take a moment and the browser need not wait for it.
     await onOutcome(outcome).catch((error: unknown) => logger.error('could not resume the conversation after sign-in', { error }));
   });
 }
 
-function describe(outcome: CallbackOutcome): [number, string, string] {
+function describe(
+  outcome: Exclude<CallbackOutcome, { kind: 'user-confirmation-required' } | { kind: 'preauthorization-confirmation-required' }>,
+): [number, string, string] {
   switch (outcome.kind) {
     case 'user-signed-in':
       return [200, 'Connected', 'Connected to Confluence. You can close this window and go back to the chat.'];

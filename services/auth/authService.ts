@@ -20,12 +20,16 @@ import { OAuthClient, OAuthError, RefreshRefusedError } from './oauthClient.js';
 import { ProfileStore, SYSTEM_PROFILE_NAME, customProfile, systemProfile } from './profiles.js';
 import { SettingsStore, type AuthSettings } from './settings.js';
 import { SignInRequestStore, type PendingSignIn } from './signInRequests.js';
+import { SignInConfirmationStore, type ConfirmationOwner } from './signInConfirmations.js';
+import { needsChatConfirmation, type BrowserEvidence } from './confirmationPolicy.js';
+import { conversationReferenceRecord } from './records.js';
 import { SHARED_TOKEN_OWNER, TokenStore, requesterKey, type OwnedTokenSet, type TokenVersion } from './tokenStore.js';
 import { randomBytes } from 'node:crypto';
 import type {
   AuthMode,
   AuthType,
   CallbackOutcome,
+  ConfirmOutcome,
   Connection,
   Connector,
   OAuthProfile,
@@ -83,6 +87,7 @@ export class AuthService implements Connector {
   readonly settings: SettingsStore;
   readonly tokens: TokenStore;
   readonly signIns: SignInRequestStore;
+  readonly confirmations: SignInConfirmationStore;
 
   private readonly config: Config;
   private readonly oauth: OAuthClient;
@@ -108,6 +113,7 @@ export class AuthService implements Connector {
     this.settings = new SettingsStore(options.records);
     this.tokens = new TokenStore(options.records, options.secretBox);
     this.signIns = new SignInRequestStore(options.records, this.now);
+    this.confirmations = new SignInConfirmationStore(options.records, options.secretBox, this.now);
   }
 
   /**
@@ -165,7 +171,8 @@ export class AuthService implements Connector {
       kind: 'user',
       profileName: settings.profileName,
       requester: { channelId: request.requester.channelId, userId: request.requester.userId },
-      conversation: request.conversation,
+      // Checked here too, not only at the HTTP edge: it is stored for minutes, whoever calls.
+      conversation: conversationReferenceRecord.parse(request.conversation),
     });
   }
 
@@ -191,8 +198,11 @@ export class AuthService implements Connector {
     return authorizeUrl(profile, this.config.redirectUri, issued.state);
   }
 
-  /** `GET /oauth/callback`: checks the state, exchanges the code and stores the token for whom the state was issued. */
-  async completeAuthorization(query: { code?: string; state?: string; error?: string }): Promise<CallbackOutcome> {
+  /**
+   * `GET /oauth/callback`: checks the state and exchanges the code. The token is stored for whom the state was issued
+   * when the browser proves it is that person (confirmationPolicy.ts); otherwise it waits for the chat to confirm.
+   */
+  async completeAuthorization(query: { code?: string; state?: string; error?: string }, browser: BrowserEvidence = {}): Promise<CallbackOutcome> {
     if (query.state === undefined || query.state === '') return { kind: 'rejected', reason: 'missing-state' };
     const pending = await this.signIns.consume(query.state);
     if (pending === undefined) return { kind: 'rejected', reason: 'unknown-or-expired-state' };
@@ -209,18 +219,22 @@ export class AuthService implements Connector {
       const sites = await this.oauth.accessibleResources(profile.apiUrl, granted.accessToken);
       const owner = pending.kind === 'user' && pending.requester ? requesterKey(pending.requester) : SHARED_TOKEN_OWNER;
       const at = this.now();
-      await this.tokens.save(
-        profile.name,
-        owner,
-        {
-          accessToken: granted.accessToken,
-          refreshToken: granted.refreshToken,
-          expiresAt: at + granted.expiresInSeconds * 1000,
-          scope: granted.scope,
-          sites,
-        },
-        at,
-      );
+      const token = {
+        accessToken: granted.accessToken,
+        refreshToken: granted.refreshToken,
+        expiresAt: at + granted.expiresInSeconds * 1000,
+        scope: granted.scope,
+        sites,
+      };
+      if (needsChatConfirmation(pending, browser, this.config.microsoft === undefined)) {
+        const { code, expiresAt } = await this.confirmations.hold(pending, token);
+        this.logger.info('authorization waits for confirmation from the chat', { kind: pending.kind, profileName: profile.name });
+        if (pending.kind === 'user' && pending.requester) {
+          return { kind: 'user-confirmation-required', requester: pending.requester, conversation: pending.conversation, code, expiresAt: new Date(expiresAt) };
+        }
+        return { kind: 'preauthorization-confirmation-required', profileName: profile.name, code, expiresAt: new Date(expiresAt) };
+      }
+      await this.tokens.save(profile.name, owner, token, at);
       this.logger.info('authorization completed', { kind: pending.kind, profileName: profile.name, siteCount: sites.length });
       if (pending.kind === 'user' && pending.requester) {
         return { kind: 'user-signed-in', requester: pending.requester, conversation: pending.conversation, sites };
@@ -231,6 +245,28 @@ export class AuthService implements Connector {
       this.logger.warn('authorization could not be completed', { kind: pending.kind, profileName: pending.profileName, error });
       return failed(pending, 'exchange-failed');
     }
+  }
+
+  async confirmSignIn(requester: Requester, conversationId: string, code: string): Promise<ConfirmOutcome> {
+    const settings = await this.settings.get();
+    return this.confirm({ profileName: settings.profileName, requester, conversationId }, requesterKey(requester), code);
+  }
+
+  /** For the admin CLI: the code the Connected page showed after `authorize` stores the shared token. */
+  async confirmPreauthorization(code: string): Promise<ConfirmOutcome> {
+    const settings = await this.settings.get();
+    return this.confirm({ profileName: settings.profileName }, SHARED_TOKEN_OWNER, code);
+  }
+
+  private async confirm(owner: ConfirmationOwner, tokenOwner: string, code: string): Promise<ConfirmOutcome> {
+    const result = await this.confirmations.confirm(owner, code);
+    if (result.kind !== 'confirmed') {
+      if (result.kind === 'wrong-code') this.logger.info('a sign-in confirmation code did not match', { attemptsLeft: result.attemptsLeft });
+      return result;
+    }
+    await this.tokens.save(owner.profileName, tokenOwner, result.token, this.now());
+    this.logger.info('authorization confirmed from the chat', { kind: result.record.kind, profileName: owner.profileName });
+    return { kind: 'signed-in', sites: result.token.sites };
   }
 
   async signOut(requester: Requester): Promise<boolean> {
@@ -351,9 +387,8 @@ export class AuthService implements Connector {
     const at = this.now();
     if (at - this.lastSignInPrune < SIGN_IN_PRUNE_INTERVAL_MS) return;
     this.lastSignInPrune = at;
-    void this.signIns
-      .prune()
-      .then((pruned) => pruned > 0 && this.logger.info('pruned expired sign-in links', { pruned }))
+    void Promise.all([this.signIns.prune(), this.confirmations.prune()])
+      .then(([pruned]) => pruned > 0 && this.logger.info('pruned expired sign-in links', { pruned }))
       .catch((error: unknown) => this.logger.warn('could not prune expired sign-in links', { error }));
   }
 

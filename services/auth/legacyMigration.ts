@@ -18,6 +18,7 @@ import {
   settingsRecord,
   signInKey,
   signInRecord,
+  conversationReferenceRecord,
   tokenKey,
   tokenRecord,
 } from './records.js';
@@ -28,7 +29,18 @@ const legacyDatabase = z.looseObject({
   settings: settingsRecord.optional(),
   profiles: z.array(profileRecord).default([]),
   tokens: z.array(tokenRecord).default([]),
-  signInRequests: z.array(signInRecord).default([]),
+  // Earlier versions stored the whole ConversationReference; only its documented, capped fields are carried over
+  // (a reference that does not fit loses its resume, not the sign-in).
+  signInRequests: z
+    .array(
+      signInRecord.extend({
+        conversation: z
+          .unknown()
+          .optional()
+          .transform((value) => conversationReferenceRecord.safeParse(value).data),
+      }),
+    )
+    .default([]),
 });
 
 export class DatabaseCorruptError extends Error {

@@ -129,6 +129,7 @@ export class OAuthClient {
       this.http.get(url, {
         headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
         timeout: REQUEST_TIMEOUT_MS,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         validateStatus: () => true,
       }),
     );
@@ -147,7 +148,9 @@ export class OAuthClient {
     return this.send(() =>
       this.http.post(url, body, {
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        // A hard deadline: `timeout` alone only limits how long the socket may stay silent.
         timeout: REQUEST_TIMEOUT_MS,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         validateStatus: () => true,
       }),
     );

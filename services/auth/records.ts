@@ -8,6 +8,9 @@
  *                                     SHA-256 of `{channelId}:{userId}` (any channel's ids become a safe name)
  *   signins/<sha256 of link id>       a pending sign-in (only hashes of the link id and the state), with expiry
  *   signin-states/<sha256 of state>   for sign-ins migrated from bot.json, whose state carries no record key
+ *   signin-owners/<sha256 of owner>   which pending sign-in a user has in a conversation (one at a time)
+ *   signin-confirmations/<sha256 …>   a finished sign-in waiting for the chat to confirm it is the same person
+ *                                     (token and code sealed, 5 minutes, 3 attempts)
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -51,6 +54,32 @@ export const tokenRecord = z.object({
   refreshClaim: refreshClaimRecord.optional(),
 });
 
+const id = (max: number) => z.string().min(1).max(max);
+
+/**
+ * The least needed to continue a conversation later (Bot Framework's ConversationReference without `activityId`, so a
+ * resumed message never answers an activity the client may not have). Each field is length-capped: a pending
+ * sign-in is stored for minutes, and what a stranger sends must not grow the store.
+ */
+export const conversationReferenceRecord = z.object({
+  channelId: id(200),
+  serviceUrl: id(2000),
+  locale: z.string().max(35).optional(),
+  conversation: z.object({
+    id: id(1000),
+    isGroup: z.boolean().optional(),
+    conversationType: z.string().max(100).optional(),
+    tenantId: z.string().max(200).optional(),
+  }),
+  user: z.object({
+    id: id(1000),
+    name: z.string().max(200).optional(),
+    aadObjectId: z.string().max(200).optional(),
+    role: z.string().max(20).optional(),
+  }),
+  bot: z.object({ id: id(1000), name: z.string().max(200).optional(), role: z.string().max(20).optional() }),
+});
+
 export const signInRecord = z.object({
   /** sha256 of the link id; the id itself only ever exists in the link. */
   idHash: z.string(),
@@ -59,8 +88,22 @@ export const signInRecord = z.object({
   kind: z.enum(['user', 'preauthorize']),
   profileName: z.string(),
   requester: requesterSchema.optional(),
-  conversation: z.unknown().optional(),
+  conversation: conversationReferenceRecord.optional(),
   createdAt: z.number(),
+  expiresAt: z.number(),
+});
+
+/** Points at the one pending sign-in of a user in a conversation; a new link replaces the one it names. */
+export const signInOwnerRecord = z.object({ idHash: z.string() });
+
+export const signInConfirmationRecord = z.object({
+  kind: z.enum(['user', 'preauthorize']),
+  profileName: z.string(),
+  requester: requesterSchema.optional(),
+  conversation: conversationReferenceRecord.optional(),
+  /** Sealed with SecretBox: the code the Connected page showed and the token it unlocks. */
+  sealed: z.string(),
+  attempts: z.number().int().min(0),
   expiresAt: z.number(),
 });
 
@@ -71,6 +114,8 @@ export type ProfileRecord = z.infer<typeof profileRecord>;
 export type TokenRecord = z.infer<typeof tokenRecord>;
 export type RefreshClaim = z.infer<typeof refreshClaimRecord>;
 export type SignInRecord = z.infer<typeof signInRecord>;
+export type StoredConversationReference = z.infer<typeof conversationReferenceRecord>;
+export type SignInConfirmationRecord = z.infer<typeof signInConfirmationRecord>;
 
 /** Owner of the pre-authorized token. Requester keys always contain ':', so this cannot collide with one. */
 export const SHARED_TOKEN_OWNER = 'shared';
@@ -83,6 +128,8 @@ export const SETTINGS_KEY = 'settings';
 export const PROFILES_PREFIX = 'profiles/';
 export const SIGN_INS_PREFIX = 'signins/';
 export const LEGACY_STATES_PREFIX = 'signin-states/';
+export const SIGN_IN_OWNERS_PREFIX = 'signin-owners/';
+export const SIGN_IN_CONFIRMATIONS_PREFIX = 'signin-confirmations/';
 
 export const profileKey = (name: string): string => `${PROFILES_PREFIX}${name}`;
 export const tokensPrefix = (profileName: string): string => `tokens/${profileName}/`;
@@ -90,6 +137,13 @@ export const tokenKey = (profileName: string, owner: string): string =>
   `${tokensPrefix(profileName)}${owner === SHARED_TOKEN_OWNER ? SHARED_TOKEN_OWNER : sha256Hex(owner)}`;
 export const signInKey = (idHash: string): string => `${SIGN_INS_PREFIX}${idHash}`;
 export const legacyStateKey = (stateHash: string): string => `${LEGACY_STATES_PREFIX}${stateHash}`;
+/** Who waits for a sign-in where: the pre-authorization of a profile, or a user in one conversation. */
+const ownerHash = (profileName: string, owner: string, conversationId = ''): string =>
+  sha256Hex(`${profileName}\u0000${owner}\u0000${conversationId}`);
+export const signInOwnerKey = (profileName: string, owner: string, conversationId?: string): string =>
+  `${SIGN_IN_OWNERS_PREFIX}${ownerHash(profileName, owner, conversationId)}`;
+export const signInConfirmationKey = (profileName: string, owner: string, conversationId?: string): string =>
+  `${SIGN_IN_CONFIRMATIONS_PREFIX}${ownerHash(profileName, owner, conversationId)}`;
 
 /** A record that does not match its schema: reported by key, never overwritten by a reader. */
 export class AuthRecordCorruptError extends Error {

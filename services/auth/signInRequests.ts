@@ -6,18 +6,27 @@
  *
  * The state is `<record key>.<secret>`: the record key is the hash of the link id (no secret: it is what the store
  * holds), so any instance finds the request with one read, whichever instance issued the link.
+ *
+ * A user has at most one pending sign-in per conversation (and a profile one pre-authorization): a new link replaces
+ * the earlier one, so however often someone asks, the store holds one small record for them.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RecordStore } from '../storage/recordStore.js';
 import {
+  signInOwnerKey,
+  signInOwnerRecord,
+  SHARED_TOKEN_OWNER,
+  type StoredConversationReference,
   legacyStateKey,
   legacyStateRecord,
   parseRecord,
   signInKey,
   signInRecord,
   SIGN_INS_PREFIX,
+  SIGN_IN_OWNERS_PREFIX,
   type SignInRecord,
 } from './records.js';
+import { requesterKey } from './tokenStore.js';
 import type { Requester } from './types.js';
 
 export const SIGN_IN_LIFETIME_MS = 10 * 60 * 1000;
@@ -28,7 +37,7 @@ export interface PendingSignIn {
   kind: SignInKind;
   profileName: string;
   requester?: Requester;
-  conversation?: unknown;
+  conversation?: StoredConversationReference;
   createdAt: number;
   expiresAt: number;
 }
@@ -65,6 +74,13 @@ export class SignInRequestStore {
       expiresAt: createdAt + SIGN_IN_LIFETIME_MS,
     };
     await this.records.put(signInKey(stored.idHash), stored, { expiresAt: stored.expiresAt });
+    const ownerKey = ownerKeyOf(request);
+    const previous = await this.records.get<unknown>(ownerKey);
+    await this.records.put(ownerKey, { idHash: stored.idHash }, { expiresAt: stored.expiresAt });
+    if (previous !== undefined) {
+      const replaced = parseRecord(signInOwnerRecord, previous.value, ownerKey, this.records.location).idHash;
+      if (replaced !== stored.idHash) await this.records.delete(signInKey(replaced));
+    }
     return { id, expiresAt: stored.expiresAt };
   }
 
@@ -109,9 +125,11 @@ export class SignInRequestStore {
     return toPending(pending);
   }
 
-  /** Deletes expired requests (abandoned links); returns how many. */
-  prune(): Promise<number> {
-    return this.records.pruneExpired(SIGN_INS_PREFIX, this.now());
+  /** Deletes expired requests (abandoned links) and their owner entries; returns how many requests. */
+  async prune(): Promise<number> {
+    const pruned = await this.records.pruneExpired(SIGN_INS_PREFIX, this.now());
+    await this.records.pruneExpired(SIGN_IN_OWNERS_PREFIX, this.now());
+    return pruned;
   }
 
   private async locate(state: string): Promise<{ key: string; secret: string } | undefined> {
@@ -126,6 +144,13 @@ export class SignInRequestStore {
     if (index === undefined) return undefined;
     return { key: signInKey(parseRecord(legacyStateRecord, index.value, indexKey, this.records.location).idHash), secret: state };
   }
+}
+
+function ownerKeyOf(request: Pick<PendingSignIn, 'kind' | 'profileName' | 'requester' | 'conversation'>): string {
+  if (request.kind === 'user' && request.requester !== undefined) {
+    return signInOwnerKey(request.profileName, requesterKey(request.requester), request.conversation?.conversation.id ?? '');
+  }
+  return signInOwnerKey(request.profileName, SHARED_TOKEN_OWNER);
 }
 
 function sameHash(a: string, b: string): boolean {

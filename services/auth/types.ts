@@ -4,6 +4,10 @@
  * Dialogs only see `Connector`; everything else is for the services and the admin CLI.
  */
 import type { ConfluenceSite } from '../confluence/types.js';
+import type { StoredConversationReference } from './records.js';
+
+/** Where to continue a conversation after sign-in: a capped ConversationReference without `activityId`. */
+export type ConversationAddress = StoredConversationReference;
 
 export type AuthType = 'system' | 'custom';
 export type AuthMode = 'user' | 'preauthorized';
@@ -56,10 +60,10 @@ export type Connection =
       profileName: string;
     };
 
-/** The pending sign-in a callback completes; `conversation` is an opaque conversation reference owned by bots/. */
+/** The pending sign-in a callback completes, and the conversation to continue when it does. */
 export interface SignInRequest {
   requester: Requester;
-  conversation: unknown;
+  conversation: ConversationAddress;
 }
 
 export interface SignInLink {
@@ -70,10 +74,20 @@ export interface SignInLink {
 
 /** Outcome of `GET /oauth/callback`, handed to whoever resumes the conversation. */
 export type CallbackOutcome =
-  | { kind: 'user-signed-in'; requester: Requester; conversation: unknown; sites: ConfluenceSite[] }
-  | { kind: 'user-sign-in-failed'; requester: Requester; conversation: unknown; reason: 'denied' | 'exchange-failed' }
+  | { kind: 'user-signed-in'; requester: Requester; conversation?: ConversationAddress; sites: ConfluenceSite[] }
+  /** The token waits until the chat confirms `code` (shown on the Connected page only; never logged). */
+  | { kind: 'user-confirmation-required'; requester: Requester; conversation?: ConversationAddress; code: string; expiresAt: Date }
+  | { kind: 'user-sign-in-failed'; requester: Requester; conversation?: ConversationAddress; reason: 'denied' | 'exchange-failed' }
   | { kind: 'preauthorized'; profileName: string; sites: ConfluenceSite[] }
+  /** The shared token waits until `npm run admin -- confirm <code>`. */
+  | { kind: 'preauthorization-confirmation-required'; profileName: string; code: string; expiresAt: Date }
   | { kind: 'rejected'; reason: 'missing-state' | 'unknown-or-expired-state' | 'denied' | 'exchange-failed' };
+
+export type ConfirmOutcome =
+  | { kind: 'signed-in'; sites: ConfluenceSite[] }
+  /** `attemptsLeft` 0: the sign-in was discarded; the person must sign in again. */
+  | { kind: 'wrong-code'; attemptsLeft: number }
+  | { kind: 'nothing-pending' };
 
 /** The one thing dialogs ask authorization for. */
 export interface Connector {
@@ -81,6 +95,11 @@ export interface Connector {
   getConnection(requester: Requester, options?: { forceRefresh?: boolean }): Promise<Connection>;
   /** User mode: a single-use sign-in link (state bound to user, conversation and profile; 10 minutes). */
   startSignIn(request: SignInRequest): Promise<SignInLink>;
+  /**
+   * User mode: the code from the Connected page, typed into this conversation (or handed over by Teams), binds the
+   * sign-in that waits for it to this requester.
+   */
+  confirmSignIn(requester: Requester, conversationId: string, code: string): Promise<ConfirmOutcome>;
   /** User mode: forget this user's token for the active profile. */
   signOut(requester: Requester): Promise<boolean>;
   /** Type, mode and profile name now active, and whether the sandbox backs them; never a secret. */

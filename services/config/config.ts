@@ -2,6 +2,7 @@
  * The bot's configuration, parsed once from the environment (and `.env`, loaded by index.ts).
  * A bad or missing variable stops start-up with a message naming it.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export const DEFAULT_SCOPES = ['read:space:confluence', 'read:page:confluence', 'write:page:confluence', 'offline_access'];
@@ -34,6 +35,8 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   TRANSCRIPTS_DIR: optionalText,
   OAUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  TRUST_PROXY: optionalText,
+  ALLOWED_SERVICE_URLS: optionalText,
 
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
@@ -44,6 +47,8 @@ const environmentSchema = z.object({
   MicrosoftAppTenantId: optionalText,
   MicrosoftAppCertificateThumbprint: optionalText,
   MicrosoftAppCertificatePrivateKeyFile: optionalText,
+  // botbuilder's own setting: where the signing keys of channel tokens are published (a sovereign cloud, a test).
+  BotOpenIdMetadata: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
 
   ATLASSIAN_CLIENT_ID: optionalText,
   ATLASSIAN_CLIENT_SECRET: optionalText,
@@ -76,6 +81,8 @@ export interface MicrosoftIdentity {
   password?: string;
   certificateThumbprint?: string;
   certificatePrivateKeyFile?: string;
+  /** OpenID metadata of the channel tokens' issuer; botbuilder's default (login.botframework.com) when unset. */
+  openIdMetadataUrl?: string;
 }
 
 export interface SystemApp {
@@ -105,6 +112,13 @@ export interface Config {
   storage: StorageSettings;
   /** Sign-in requests (/oauth/start and /oauth/callback) one client address may make per minute. */
   oauthRateLimitPerMinute: number;
+  /** Which proxies may tell us the client's address in X-Forwarded-For; none unless TRUST_PROXY says so. */
+  trustProxy: TrustProxy;
+  /**
+   * Emulator mode only: serviceUrls the bot may reply to besides loopback ones (origins, e.g. a tunnel's). With
+   * MicrosoftAppId set, the signed token vouches for the serviceUrl instead.
+   */
+  allowedServiceUrls: string[];
   /** Unset: Emulator mode, no Bot Framework authentication. */
   microsoft?: MicrosoftIdentity;
   /** True when no ATLASSIAN_CLIENT_ID is set: the built-in Confluence sandbox plays Atlassian. */
@@ -113,6 +127,13 @@ export interface Config {
   /** Web Chat's connection: Azure's Direct Line when a secret is set, else the built-in local Direct Line. */
   directLine: DirectLineSettings;
 }
+
+/**
+ * `none`: the socket's address is the client's. `hops`: that many proxies in front of us each append to
+ * X-Forwarded-For, so the client is that many entries from the right. `addresses`: proxies at these addresses (or
+ * CIDR ranges) are trusted; the client is the rightmost entry not among them.
+ */
+export type TrustProxy = { kind: 'none' } | { kind: 'hops'; count: number } | { kind: 'addresses'; ranges: string[] };
 
 export type StorageSettings =
   | { kind: 'local' }
@@ -180,8 +201,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       password: e.MicrosoftAppPassword,
       certificateThumbprint: e.MicrosoftAppCertificateThumbprint,
       certificatePrivateKeyFile: e.MicrosoftAppCertificatePrivateKeyFile,
+      openIdMetadataUrl: e.BotOpenIdMetadata,
     };
   }
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY, problems);
+  const allowedServiceUrls = parseServiceUrlOrigins(e.ALLOWED_SERVICE_URLS, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   // The sandbox is mounted under /sandbox on this same server. Browsers reach it through the public URL;
@@ -218,6 +242,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { kind: 'local' }
         : { kind: 'azure', connectionString: e.AZURE_STORAGE_CONNECTION_STRING, container: e.AZURE_STORAGE_CONTAINER },
     oauthRateLimitPerMinute: e.OAUTH_RATE_LIMIT_PER_MINUTE,
+    trustProxy,
+    allowedServiceUrls,
     microsoft,
     sandbox,
     system,
@@ -229,4 +255,43 @@ function splitScopes(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const scopes = value.split(/\s+/).filter(Boolean);
   return scopes.length > 0 ? scopes : undefined;
+}
+
+function parseTrustProxy(value: string | undefined, problems: string[]): TrustProxy {
+  if (value === undefined || value === 'false' || value === '0') return { kind: 'none' };
+  if (/^\d+$/.test(value)) {
+    const count = Number(value);
+    if (count <= 10) return { kind: 'hops', count };
+  }
+  const ranges = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const invalid = ranges.filter((range) => !isAddressOrRange(range));
+  if (ranges.length === 0 || invalid.length > 0) {
+    problems.push(
+      `TRUST_PROXY: expected a hop count from 1 to 10, or comma-separated proxy addresses or CIDR ranges (got ${JSON.stringify(value.slice(0, 80))})`,
+    );
+    return { kind: 'none' };
+  }
+  return { kind: 'addresses', ranges };
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function parseServiceUrlOrigins(value: string | undefined, problems: string[]): string[] {
+  if (value === undefined) return [];
+  const origins: string[] = [];
+  for (const entry of value.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const parsed = httpUrl.safeParse(entry);
+    if (!parsed.success) {
+      problems.push(`ALLOWED_SERVICE_URLS: ${JSON.stringify(entry.slice(0, 80))} is not an http(s) URL`);
+      continue;
+    }
+    origins.push(new URL(parsed.data).origin);
+  }
+  return origins;
 }

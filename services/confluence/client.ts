@@ -221,7 +221,9 @@ export class ConfluenceClient implements ConfluenceApi {
         method: call.method,
         data: call.body,
         headers: { Authorization: `Bearer ${target.accessToken}`, Accept: 'application/json' },
+        // `timeout` alone is a socket idle timeout: a server trickling a byte now and then could hold the turn forever.
         timeout: this.timeoutMs,
+        signal: AbortSignal.timeout(this.timeoutMs),
         responseType: 'json',
         validateStatus: () => true,
         // A redirect could carry the bearer token to another host; Confluence's API never needs one.
@@ -305,7 +307,7 @@ function joinWebUrl(base: string | undefined, webui: string | undefined): string
 function transportError(operation: string, error: unknown): ConfluenceError {
   // Only the error code is kept: axios errors carry the request config, and with it the Authorization header.
   const code = axios.isAxiosError(error) && typeof error.code === 'string' && /^[A-Z_]+$/.test(error.code) ? error.code : 'ERROR';
-  const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+  const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED';
   return new ConfluenceError('unavailable', `Confluence ${timedOut ? 'timed out' : 'could not be reached'} (${operation}: ${code})`);
 }
 

@@ -1,6 +1,7 @@
 /**
  * Structured JSON-lines logging with secrets redacted by construction: any field whose name looks like a
- * credential is masked before it is written, whatever the caller passes.
+ * credential is masked before it is written, whatever the caller passes, and so is the query string of a sign-in
+ * URL (our `/oauth/*` routes, a provider's `authorize`) and any `code`, `state` or link `id` parameter in any text.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -21,7 +22,7 @@ export type LogSink = (line: string) => void;
 export function createLogger(level: LogLevel = 'info', sink: LogSink = (line) => process.stdout.write(line + '\n'), base: Record<string, unknown> = {}): Logger {
   const write = (at: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (ORDER[at] < ORDER[level]) return;
-    sink(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...redact({ ...base, ...fields }) }));
+    sink(JSON.stringify({ time: new Date().toISOString(), level: at, msg: redactText(message), ...redact({ ...base, ...fields }) }));
   };
   return {
     debug: (m, f) => write('debug', m, f),
@@ -38,8 +39,9 @@ export function redact(value: unknown, depth = 0): Record<string, unknown> {
 
 function redactValue(value: unknown, depth: number): unknown {
   if (depth > 6) return '[deep]';
+  if (typeof value === 'string') return redactText(value);
   if (value instanceof Error) {
-    return { name: value.name, message: value.message };
+    return { name: value.name, message: redactText(value.message) };
   }
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   if (value !== null && typeof value === 'object') {
@@ -50,6 +52,24 @@ function redactValue(value: unknown, depth: number): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * A sign-in link id, `state` or `code` in a log is a working credential for minutes (a logged link was replayed
+ * 12 s later), so these are masked wherever they appear in text: an error message, a URL someone logged, a
+ * framework's request line. Whole query strings of sign-in paths go, since any parameter there may be one.
+ */
+const SIGN_IN_QUERY = /(\/(?:oauth\/[\w\-/.]*|[\w\-/.]*authorize))\?[^\s"'<>`]*/gi;
+const SIGN_IN_QUERY_ENCODED = /(%2Foauth%2F[\w\-.%]*?|authorize)%3F[^\s"'<>`&]*/gi;
+const SECRET_PARAMETER = /([?&;](?:code|state|id|error|error_description)=)[^&\s"'<>`#]*/gi;
+const SECRET_PARAMETER_ENCODED = /((?:%3F|%26)(?:code|state|id)%3D)[^&\s"'<>`]*?(?=%26|&|[\s"'<>`]|$)/gi;
+
+export function redactText(text: string): string {
+  return text
+    .replace(SIGN_IN_QUERY, '$1?[redacted]')
+    .replace(SIGN_IN_QUERY_ENCODED, '$1%3F[redacted]')
+    .replace(SECRET_PARAMETER, '$1[redacted]')
+    .replace(SECRET_PARAMETER_ENCODED, '$1[redacted]');
 }
 
 export const silentLogger: Logger = createLogger('silent');

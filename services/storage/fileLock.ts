@@ -39,7 +39,8 @@ async function acquire(lockPath: string, { timeoutMs = 5000, staleMs = 10000, re
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      closeSync(openSync(lockPath, 'wx'));
+      // Private like the records it guards (the folder is too, but a lock must not be the one file others can read).
+      closeSync(openSync(lockPath, 'wx', 0o600));
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -3,7 +3,8 @@
  * several, state lives in the shared record store, see recordStateStorage.ts). eTag rules in stateStorage.ts.
  *
  * A turn reads and writes only its own keys' files, so its cost does not grow with the number of stored
- * conversations. Writes are atomic (lowdb writes a temporary file and renames it). The calls are lowdb's synchronous
+ * conversations. Writes are atomic (lowdb writes a temporary file and renames it); the files are private (600) because
+ * the process creates every file owner-only (privateDataDir.ts). The calls are lowdb's synchronous
  * ones: a state file is a few kilobytes on a local disk, and the promise API's thread-pool round trip would cost more
  * CPU than the work (see fileLock.ts for the figures).
  */
@@ -66,7 +67,7 @@ export class FileStateStorage implements StateStorage {
 
   private ensureDirectory(): void {
     if (this.directoryMade) return;
-    mkdirSync(this.directory, { recursive: true });
+    mkdirSync(this.directory, { recursive: true, mode: 0o700 });
     this.directoryMade = true;
   }
 }

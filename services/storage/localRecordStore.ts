@@ -161,7 +161,8 @@ export class LocalRecordStore implements RecordStore {
     const record: RecordFile = options.expiresAt === undefined ? { value } : { value, expiresAt: options.expiresAt };
     const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      writeFileSync(temporary, JSON.stringify(record), { encoding: 'utf8', mode: 0o600 });
+      // Created new (random name, 'wx') so the mode given here is the file's mode; no chmod call per write.
+      writeFileSync(temporary, JSON.stringify(record), { encoding: 'utf8', mode: 0o600, flag: 'wx' });
       renameSync(temporary, file);
     } catch (error) {
       rmSync(temporary, { force: true });

@@ -1,9 +1,9 @@
 /** The record store the configuration asks for: Azure Blob Storage when a connection string is set, else local files. */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { AzureRecordStore } from './azureRecordStore.js';
 import { LocalRecordStore } from './localRecordStore.js';
+import { makeDataDirPrivate } from './privateDataDir.js';
 import type { RecordStore } from './recordStore.js';
 
 /** Where local records live inside DATA_DIR. */
@@ -13,7 +13,7 @@ export async function openRecordStore(config: Pick<Config, 'storage' | 'dataDir'
   if (config.storage.kind === 'azure') {
     return AzureRecordStore.open({ connectionString: config.storage.connectionString, container: config.storage.container });
   }
-  // New data folders are private: they hold sealed secrets and, in the sandbox, the key itself.
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // Private, new or from an earlier version: it holds sealed secrets and, in the sandbox, the key itself.
+  makeDataDirPrivate(config.dataDir);
   return new LocalRecordStore(path.join(config.dataDir, LOCAL_RECORDS_FOLDER));
 }

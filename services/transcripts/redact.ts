@@ -25,9 +25,17 @@ const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 
 const MAX_DEPTH = 40;
 
+/** A message that is nothing but a 6-digit code: the sign-in confirmation code from the Connected page. */
+const SIGN_IN_CODE_MESSAGE = /^\s*\d{3}[\s-]?\d{3}\s*$/;
+
 /** A copy of `value` with every secret replaced by REDACTED. */
 export function redactSecrets<T>(value: T): T {
-  return walk(value, 0) as T;
+  const redacted = walk(value, 0) as T;
+  const message = redacted as { type?: unknown; text?: unknown } | null;
+  if (message !== null && typeof message === 'object' && message.type === 'message' && typeof message.text === 'string' && SIGN_IN_CODE_MESSAGE.test(message.text)) {
+    return { ...message, text: REDACTED } as T;
+  }
+  return redacted;
 }
 
 export function isSecretField(name: string): boolean {

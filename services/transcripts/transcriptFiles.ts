@@ -109,20 +109,33 @@ export class TranscriptFiles implements TranscriptSink {
 }
 
 /**
- * `<channel>_<conversation>.transcript` with only letters, digits, `_` and `-`; when anything had to be replaced
- * or cut, a short hash of the original keeps two conversations from sharing a file.
+ * `<channel>_<conversation>.transcript`, readable, with only letters, digits, `_` and `-`, and one file per pair.
  */
 export function transcriptFileName(channelId: string, conversationId: string): string {
   return `${transcriptName(channelId, conversationId)}${TRANSCRIPT_EXTENSION}`;
 }
 
+/** Ids used as they are: a channel without `_` (so the first `_` ends it), a conversation of safe characters. */
+const PLAIN_CHANNEL = /^[A-Za-z0-9-]{1,40}$/;
+const PLAIN_CONVERSATION = /^[A-Za-z0-9_-]{1,80}$/;
+/** Marks a hashed name; a plain one never contains it. */
+const HASH_MARK = '--';
+
 /**
- * The file name without its extension. At most 131 characters, never empty, and every one a letter, digit, `_` or
- * `-`, so it is also a valid RecordStore key segment (services/transcripts/transcriptRecords.ts).
+ * The file name without its extension: never empty, at most 140 characters, every one a letter, digit, `_` or `-`,
+ * so it is also a valid RecordStore key segment (services/transcripts/transcriptRecords.ts). Unique per pair by
+ * construction, in two disjoint forms:
+ * - plain, `<channel>_<conversation>`, when the channel has no `_`, both are short and of safe characters, and the
+ *   result has no `--`. The channel ends at the first `_`, so the pair is read back unambiguously: `a_b` + `same`
+ *   cannot share a name with `a` + `b_same` (the first is not plain);
+ * - hashed, `<readable form>--<SHA-256 of the pair, 16 hex>`, for everything else. It always contains `--`, so it
+ *   never equals a plain name, and the hash covers both ids, length-prefixed, so two pairs share one only if
+ *   64 bits of SHA-256 collide.
  */
 export function transcriptName(channelId: string, conversationId: string): string {
-  const original = `${channelId}_${conversationId}`;
-  const safe = original.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 120);
-  const suffix = safe === original ? '' : `-${createHash('sha256').update(original).digest('hex').slice(0, 10)}`;
-  return `${safe}${suffix}`;
+  const plain = `${channelId}_${conversationId}`;
+  if (PLAIN_CHANNEL.test(channelId) && PLAIN_CONVERSATION.test(conversationId) && !plain.includes(HASH_MARK)) return plain;
+  const readable = (text: string, max: number) => text.replace(/[^A-Za-z0-9]+/g, '-').slice(0, max) || '-';
+  const hash = createHash('sha256').update(`${channelId.length}:${channelId}|${conversationId}`).digest('hex').slice(0, 16);
+  return `${readable(channelId, 30)}_${readable(conversationId, 90)}${HASH_MARK}${hash}`;
 }

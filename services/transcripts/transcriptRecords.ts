@@ -7,8 +7,9 @@
  *
  * One unconditional write per turn, whatever the conversation's length: no read-modify-write of a whole transcript,
  * so instances never contend and a turn never waits on a large file. The conversation segment is the name
- * TranscriptFiles gives the file (safe as a key segment, made unique by a hash when the ids needed changing); the
- * ids themselves are kept in the chunk, so the export names its file from them.
+ * TranscriptFiles gives the file (safe as a key segment, one per channel and conversation pair); the ids themselves
+ * are kept in the chunk, so the export names its file from them (and splits a segment that, recorded before names
+ * were unique, holds two conversations).
  * `npm run transcripts:export` (tools/transcripts/) concatenates a conversation's chunks in key order into the
  * Emulator's `.transcript` format, and applies the per-conversation limits there.
  */

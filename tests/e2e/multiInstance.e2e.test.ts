@@ -37,20 +37,22 @@ describe('two instances on one Azure Blob Storage behind a load balancer', () =>
     azurite = await startAzurite();
     const sandboxPort = await freePort();
     const clientSecret = randomBytes(24).toString('hex');
+    // The balancer first: its address is the bots' PUBLIC_URL, whose callback the sandbox must know.
+    const ports = [await freePort(), await freePort()];
+    balancer = await startRoundRobinProxy(ports.map((port) => `http://127.0.0.1:${port}`));
     sandbox = await startSandboxServer(
       {
         SANDBOX_PORT: String(sandboxPort),
         SANDBOX_PUBLIC_URL: `http://127.0.0.1:${sandboxPort}`,
         SANDBOX_DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'multi-sandbox-')),
         SANDBOX_CLIENT_SECRET: clientSecret,
+        SANDBOX_REDIRECT_URIS: `${balancer.url}/oauth/callback`,
         SANDBOX_ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
       },
       { log: () => undefined },
     );
     // Between the bots and the token endpoint, so the test sees every token request and its answer.
     tokenEndpoint = await startRoundRobinProxy([sandbox.url], { keepBodiesOf: /\/oauth\/token$/ });
-    const ports = [await freePort(), await freePort()];
-    balancer = await startRoundRobinProxy(ports.map((port) => `http://127.0.0.1:${port}`));
     const shared = {
       PUBLIC_URL: balancer.url,
       AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
@@ -135,6 +137,7 @@ describe('two instances on one Azure Blob Storage behind a load balancer', () =>
   async function storm(admin: AuthService): Promise<void> {
     const authorized = await signInThroughBrowser((await admin.createPreauthorizationLink()).url);
     expect(authorized.callbackStatus).toBe(200);
+    expect(await admin.confirmPreauthorization(authorized.confirmationCode ?? '')).toMatchObject({ kind: 'signed-in' });
 
     const from = tokenEndpoint.log.length;
     const conversations = await Promise.all(Array.from({ length: 8 }, () => newChannel()));

@@ -8,6 +8,8 @@ import path from 'node:path';
 
 export interface BotProcess {
   url: string;
+  /** The process id, e.g. to read its memory from /proc/<pid>/status. */
+  pid: number;
   /** Everything the process wrote to stdout and stderr. */
   output(): string;
   kill(signal: NodeJS.Signals): void;
@@ -38,6 +40,7 @@ export async function startBotProcess(env: Record<string, string>, timeoutMs = 2
   }
   return {
     url: `http://127.0.0.1:${env.PORT}`,
+    pid: child.pid!,
     output: () => output,
     kill: (signal) => child.kill(signal),
     exited,

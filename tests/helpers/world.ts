@@ -7,6 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import restify from 'restify';
+import { botRequestBodies } from '../../web/http/bodyPolicies.js';
 import { sandboxClientResolver } from '../../app.js';
 import { ConfluenceAccess } from '../../dialogs/confluenceAccess.js';
 import { AuthService } from '../../services/auth/authService.js';
@@ -28,7 +29,7 @@ export interface World {
   dataDir: string;
   /** Plays the person in the browser: opens the sign-in link, decides on the consent page, lands on the callback. */
   completeSignIn(link: string, decision?: 'accept' | 'decline'): Promise<Awaited<ReturnType<AuthService['completeAuthorization']>>>;
-  /** Plays the developer: `npm run admin -- authorize`, then the consent page. */
+  /** Plays the developer: `npm run admin -- authorize`, the consent page, then the code from the Connected page. */
   preauthorize(): Promise<void>;
   close(): Promise<void>;
 }
@@ -41,12 +42,19 @@ export interface WorldOptions {
   customRefreshTokenUrl?: string;
   /** What each sandbox site holds (default: the sandbox's own demo seed). */
   seed?: SeedSpace[];
+  /** MicrosoftAppId mode: chat identities are authenticated, so a sign-in waits for the code from the chat. */
+  botAppId?: string;
 }
 
 export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'world-'));
-  const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    ...(options.botAppId ? { MicrosoftAppId: options.botAppId, MicrosoftAppPassword: 'not-used-by-dialog-tests' } : {}),
+  });
   const auth = await AuthService.open({ config });
   const systemSecret = 'sandbox-system-secret-for-tests';
   auth.setSystemClientSecret(systemSecret);
@@ -55,12 +63,13 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     records: new LocalRecordStore(path.join(dataDir, 'records')),
     publicUrl: config.publicUrl,
     resolveClient: sandboxClientResolver(auth, systemSecret),
+    redirectUris: [config.redirectUri],
     sites: options.sites,
     seed: options.seed,
   });
   const server = restify.createServer();
   server.use(restify.plugins.queryParser());
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  server.use(botRequestBodies({ requireBearerToken: false }));
   sandbox.mount(server);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 
@@ -95,7 +104,10 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     async preauthorize() {
       const link = await auth.createPreauthorizationLink();
       const outcome = await completeSignIn(link.url);
-      if (outcome.kind !== 'preauthorized') throw new Error(`pre-authorization failed: ${JSON.stringify(outcome)}`);
+      if (outcome.kind !== 'preauthorization-confirmation-required') throw new Error(`pre-authorization failed: ${outcome.kind}`);
+      // The code from the Connected page, typed at the admin CLI's prompt.
+      const confirmed = await auth.confirmPreauthorization(outcome.code);
+      if (confirmed.kind !== 'signed-in') throw new Error(`pre-authorization was not confirmed: ${confirmed.kind}`);
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

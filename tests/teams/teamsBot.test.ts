@@ -73,7 +73,7 @@ function teamsConversation(type: ConversationType, userId = '29:alice', id = `19
       entities: [{ type: 'mention', mentioned: { ...BOT }, text: MENTION_TEXT }],
     }),
     submit: (value: Record<string, unknown>): Partial<Activity> => ({ ...base(), type: 'message', value }),
-    verifyState: (): Partial<Activity> => ({ ...base(), type: 'invoke', name: 'signin/verifyState', value: { state: '123456' } }),
+    verifyState: (state = '123456'): Partial<Activity> => ({ ...base(), type: 'invoke', name: 'signin/verifyState', value: { state } }),
     signInCompleted: (): Partial<Activity> => ({ ...base(), type: 'event', name: SIGN_IN_COMPLETED_EVENT, value: { outcome: 'signed-in' } }),
     membersAdded: (): Partial<Activity> => ({ ...base(), type: 'conversationUpdate', membersAdded: [{ id: userId, name: 'Alice' }, { ...BOT }] }),
   };
@@ -239,5 +239,60 @@ describe('Teams: signin/verifyState', () => {
     jest.spyOn(bot.mainDialog, 'run').mockRejectedValue(new Error('storage is down'));
     const replies = await bot.send(teamsConversation('personal').verifyState());
     expect(invokeResponsesOf(replies).map((r) => r.value)).toEqual([{ status: 200 }]);
+  });
+});
+
+describe('Teams with MicrosoftAppId: the sign-in is bound only once Teams hands back the code (login CSRF)', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await createWorld({ mode: 'user', botAppId: '00000000-0000-0000-0000-0000000000b0' });
+  });
+  afterAll(() => world.close());
+
+  const signInCardOf = (replies: Partial<Activity>[]) =>
+    messagesOf(replies).flatMap((reply) => reply.attachments ?? []).find((attachment) => attachment.contentType === 'application/vnd.microsoft.card.signin');
+
+  it('opens the link in the Teams authentication pop-up, and signs in when verifyState carries the Connected page\'s code', async () => {
+    const bot = harness(world);
+    const chat = teamsConversation('personal', '29:pop-up-user');
+    const replies = await bot.send(chat.say('create page'));
+    expect(signInCardOf(replies)?.content.buttons).toEqual([expect.objectContaining({ type: 'signin' })]);
+
+    const outcome = await world.completeSignIn(signInLinkOf(replies)!);
+    if (outcome.kind !== 'user-confirmation-required') throw new Error(`expected a code to confirm, got ${outcome.kind}`);
+    // Until Teams hands the code over, nothing is connected.
+    expect(await world.auth.getConnection({ channelId: 'msteams', userId: '29:pop-up-user' })).toMatchObject({ status: 'sign-in-required' });
+
+    const answered = await bot.send(chat.verifyState(outcome.code));
+    expect(invokeResponsesOf(answered).map((r) => r.value)).toEqual([{ status: 200 }]);
+    expect(textOf(answered)).toMatch(/you are signed in to Confluence/);
+    expect(textOf(await bot.send(chat.say('DEMO')))).toMatch(/title of the page/);
+  });
+
+  it("does not bind a victim's Atlassian account to the attacker who sent the link", async () => {
+    const bot = harness(world);
+    const attacker = teamsConversation('personal', '29:attacker');
+    const link = signInLinkOf(await bot.send(attacker.say('create page')))!;
+    // The victim opens the link and consents; the code is on the victim's screen, not the attacker's.
+    const outcome = await world.completeSignIn(link);
+    expect(outcome.kind).toBe('user-confirmation-required');
+    const guess = outcome.kind === 'user-confirmation-required' && outcome.code === '000000' ? '111111' : '000000';
+    expect(textOf(await bot.send(attacker.verifyState(guess)))).toMatch(/does not match.*2 attempts left/);
+    expect(textOf(await bot.send(attacker.say(guess)))).toMatch(/does not match.*1 attempt left/);
+    const last = await bot.send(attacker.say(guess));
+    expect(textOf(last)).toMatch(/discarded/);
+    expect(signInLinkOf(last)).toMatch(/\/oauth\/start\?id=/);
+    expect(await world.auth.getConnection({ channelId: 'msteams', userId: '29:attacker' })).toMatchObject({ status: 'sign-in-required' });
+  });
+
+  it('accepts the code typed into the chat when the link was opened outside the pop-up', async () => {
+    const bot = harness(world);
+    const chat = teamsConversation('personal', '29:typing-user');
+    const outcome = await world.completeSignIn(signInLinkOf(await bot.send(chat.say('list pages in DEMO')))!);
+    if (outcome.kind !== 'user-confirmation-required') throw new Error(outcome.kind);
+    const typed = `${outcome.code.slice(0, 3)} ${outcome.code.slice(3)}`;
+    const replies = await bot.send(chat.say(typed));
+    expect(textOf(replies)).toMatch(/you are signed in to Confluence/);
+    expect(textOf(replies)).toMatch(/Demo/);
   });
 });

@@ -3,32 +3,26 @@
  * bot issued on the way (the sign-in link id, the OAuth state, the authorization code, the access and refresh
  * tokens), yet still show that a sign-in card was sent and that the person signed in.
  */
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startApp, RunningApp } from '../../app.js';
+import type { RunningApp } from '../../app.js';
 import { requesterKey } from '../../services/auth/tokenStore.js';
 import { decideOnConsentPage, followRedirect } from '../../tools/replay/browserSignIn.js';
-import { ReplayChannel } from '../../tools/replay/channel.js';
-import { freePort } from '../helpers/ports.js';
+import type { ReplayChannel } from '../../tools/replay/channel.js';
+import { startRecordingApp, type RecordingApp } from '../helpers/recordingApp.js';
 
 describe('a recorded sign-in', () => {
   let app: RunningApp;
   let channel: ReplayChannel;
   let transcripts: string;
+  let recording: RecordingApp;
 
   beforeAll(async () => {
-    transcripts = await mkdtemp(path.join(os.tmpdir(), 'recorded-'));
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'recording-data-'));
-    app = await startApp({ PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'silent', TRANSCRIPTS_DIR: transcripts });
-    channel = new ReplayChannel(app.url);
-    await channel.start();
+    recording = await startRecordingApp('recorded-sign-in');
+    ({ app, channel, transcripts } = recording);
   });
 
-  afterAll(async () => {
-    await channel?.stop();
-    await app?.close();
-  });
+  afterAll(() => recording?.close());
 
   it('contains no token, code, state or sign-in link query string', async () => {
     await channel.post({ type: 'conversationUpdate', membersAdded: [channel.bot, { id: channel.user.id }] });

@@ -44,9 +44,8 @@ async function writeOneUser(records: RecordStore, box: SecretBox, now: number): 
     kind: 'user',
     profileName: SYSTEM_PROFILE_NAME,
     requester: { channelId: 'emulator', userId },
-    // What TurnContext.getConversationReference keeps, as the bot stores it for the resume after the callback.
+    // What the bot stores for the resume after the callback (dialogs/conversationAddress.ts).
     conversation: {
-      activityId: randomUUID(),
       user: { id: userId, name: 'User', role: 'user' },
       bot: { id: randomUUID(), name: 'Bot', role: 'bot' },
       conversation: { id: conversationId },

@@ -59,13 +59,6 @@ export interface Topology {
 
 const READY = { bot: '"msg":"bot listening"', sandbox: '"msg":"sandbox listening"' };
 
-/** Every simulated person's browser is 127.0.0.1, which the per-address limit on /oauth/* would refuse after 30. */
-export const RAISED_RATE_LIMIT: ChangedSetting = {
-  name: 'OAUTH_RATE_LIMIT_PER_MINUTE',
-  value: '100000 (default 30)',
-  why: 'every simulated person signs in from 127.0.0.1, and the limit is per client address: one person\'s 30 a minute would refuse the rest',
-};
-
 export async function startTopology(options: TopologyOptions): Promise<Topology> {
   return options.instances === 1 && options.storage === 'local' ? startLikeNpmStart(options.port) : startShared(options);
 }
@@ -74,14 +67,13 @@ async function startLikeNpmStart(chosenPort: number | undefined): Promise<Topolo
   const entry = builtEntry('dist/index.js');
   const port = chosenPort ?? (await freePort());
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'load-'));
-  const bot = await startNodeChild('bot', entry, { PORT: String(port), DATA_DIR: dataDir, OAUTH_RATE_LIMIT_PER_MINUTE: '100000' }, {
+  const bot = await startNodeChild('bot', entry, { PORT: String(port), DATA_DIR: dataDir }, {
     readyLine: READY.bot,
     cwd: dataDir,
   });
   return {
     description: [`1 bot (pid ${bot.pid}) on http://127.0.0.1:${port} as npm start runs it: embedded Confluence sandbox, records and state under ${dataDir}`],
     changedSettings: [
-      RAISED_RATE_LIMIT,
       { name: 'PORT', value: String(port), why: chosenPort === undefined ? 'a free port, so a bot already on 3978 is left alone' : '--port' },
       { name: 'DATA_DIR', value: dataDir, why: 'an empty data folder for this run' },
     ],
@@ -112,6 +104,11 @@ async function startShared(options: TopologyOptions): Promise<Topology> {
     started.push(() => azurite.stop());
     const [azuritePid] = await childPidsRunning('azurite');
 
+    // The balancer first: its address is the bots' PUBLIC_URL, whose callback the sandbox must know.
+    const ports: number[] = [];
+    for (let index = 0; index < options.instances; index += 1) ports.push(options.port !== undefined ? options.port + index : await freePort());
+    const balancer: RoundRobinProxy = await startRoundRobinProxy(ports.map((port) => `http://127.0.0.1:${port}`));
+    started.push(() => balancer.close());
     const sandboxPort = await freePort();
     const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
     const sandboxDir = await mkdtemp(path.join(os.tmpdir(), 'load-sandbox-'));
@@ -119,15 +116,10 @@ async function startShared(options: TopologyOptions): Promise<Topology> {
     const sandbox = await startNodeChild(
       'sandbox',
       sandboxEntry,
-      { SANDBOX_PORT: String(sandboxPort), SANDBOX_PUBLIC_URL: sandboxUrl, SANDBOX_DATA_DIR: sandboxDir, SANDBOX_CLIENT_SECRET: clientSecret },
+      { SANDBOX_PORT: String(sandboxPort), SANDBOX_PUBLIC_URL: sandboxUrl, SANDBOX_DATA_DIR: sandboxDir, SANDBOX_CLIENT_SECRET: clientSecret, SANDBOX_REDIRECT_URIS: `${balancer.url}/oauth/callback` },
       { readyLine: READY.sandbox, cwd: sandboxDir },
     );
     started.push(() => sandbox.stop('SIGKILL'));
-
-    const ports: number[] = [];
-    for (let index = 0; index < options.instances; index += 1) ports.push(options.port !== undefined ? options.port + index : await freePort());
-    const balancer: RoundRobinProxy = await startRoundRobinProxy(ports.map((port) => `http://127.0.0.1:${port}`));
-    started.push(() => balancer.close());
 
     const container = `load-${randomBytes(4).toString('hex')}`;
     const shared = {
@@ -140,7 +132,6 @@ async function startShared(options: TopologyOptions): Promise<Topology> {
       ATLASSIAN_AUTHORIZATION_URL: `${sandboxUrl}/sandbox/authorize`,
       ATLASSIAN_TOKEN_URL: `${sandboxUrl}/sandbox/oauth/token`,
       ATLASSIAN_API_URL: `${sandboxUrl}/sandbox/api`,
-      OAUTH_RATE_LIMIT_PER_MINUTE: '100000',
     };
     const dataDirs: string[] = [];
     const bots: NodeChild[] = [];
@@ -160,8 +151,7 @@ async function startShared(options: TopologyOptions): Promise<Topology> {
         `round-robin load balancer on ${balancer.url} (in this process): the bots' PUBLIC_URL and where conversations post`,
       ],
       changedSettings: [
-        RAISED_RATE_LIMIT,
-        { name: 'AZURE_STORAGE_CONNECTION_STRING', value: `Azurite at ${azurite.blobUrl}`, why: 'shared storage for the instances' },
+          { name: 'AZURE_STORAGE_CONNECTION_STRING', value: `Azurite at ${azurite.blobUrl}`, why: 'shared storage for the instances' },
         { name: 'AZURE_STORAGE_CONTAINER', value: container, why: 'a fresh container for this run' },
         { name: 'ENCRYPTION_KEY', value: '(random, the same on every instance)', why: 'required with Azure storage' },
         { name: 'PUBLIC_URL', value: balancer.url, why: 'the load balancer in front of the instances' },

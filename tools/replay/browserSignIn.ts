@@ -9,14 +9,17 @@ export interface SignInTrail {
   /** The bot's callback URL (it carries `state` and the `code`, or an error). */
   callbackUrl: string;
   callbackStatus: number;
+  /** The code the Connected page shows when the sign-in waits for confirmation from the chat (or the admin CLI). */
+  confirmationCode?: string;
 }
 
 export async function signInThroughBrowser(signInLink: string, decision: 'accept' | 'decline' = 'accept'): Promise<SignInTrail> {
   const authorizeUrl = await followRedirect(signInLink);
   const callbackUrl = await decideOnConsentPage(authorizeUrl, decision);
   const callback = await fetch(callbackUrl);
-  await callback.arrayBuffer();
-  return { authorizeUrl, callbackUrl, callbackStatus: callback.status };
+  const page = await callback.text();
+  const confirmationCode = /data-code="(\d{6})"/.exec(page)?.[1];
+  return { authorizeUrl, callbackUrl, callbackStatus: callback.status, ...(confirmationCode ? { confirmationCode } : {}) };
 }
 
 export async function followRedirect(url: string): Promise<string> {

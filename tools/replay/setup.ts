@@ -71,6 +71,9 @@ export async function applySetup(app: RunningApp, setup: AuthSetup): Promise<voi
     const link = await app.auth.createPreauthorizationLink();
     const trail = await signInThroughBrowser(link.url, 'accept');
     if (trail.callbackStatus !== 200) throw new Error(`pre-authorization failed: the callback answered ${trail.callbackStatus}`);
+    // What the developer types at the admin CLI's prompt: the code on the Connected page.
+    const confirmed = trail.confirmationCode === undefined ? undefined : await app.auth.confirmPreauthorization(trail.confirmationCode);
+    if (confirmed?.kind !== 'signed-in') throw new Error('pre-authorization failed: the Connected page showed no code that confirmed it');
   }
 }
 

@@ -12,6 +12,7 @@ import {
   DEFAULT_MAX_BYTES,
   TRANSCRIPT_EXTENSION,
   transcriptFileName,
+  transcriptName,
 } from '../../services/transcripts/transcriptFiles.js';
 import { listTranscriptChunks, readTranscriptChunk, type TranscriptChunk } from '../../services/transcripts/transcriptRecords.js';
 import type { RecordedActivity } from '../../services/transcripts/transcriptSink.js';
@@ -64,22 +65,43 @@ export async function exportTranscripts(store: RecordStore, options: ExportOptio
     }
     if (chunks.length === 0) continue;
 
-    const { channelId, conversationId } = chunks[0]!.chunk;
-    const { activities, exported } = withinLimits(chunks, maxActivities, maxBytes);
-    const recorded = chunks.reduce((sum, { chunk }) => sum + chunk.activities.length, 0);
-    const file = await writeNewFile(options.outDir, transcriptFileName(channelId, conversationId), JSON.stringify(activities, null, 2));
-    result.files.push({
-      file,
-      channelId,
-      conversationId,
-      activities: activities.length,
-      ...(recorded > activities.length ? { cut: { activities: recorded - activities.length, turns: chunks.length - exported.length } } : {}),
-    });
-    if (options.deleteExported) {
-      for (const { key } of exported) if (await store.delete(key)) result.deleted += 1;
+    // Records written before file names were unique per pair may hold two conversations under one segment.
+    for (const group of byConversation(chunks)) {
+      const { channelId, conversationId } = group[0]!.chunk;
+      if (options.conversation !== undefined && !matches(options.conversation, segment, group)) continue;
+      const { activities, exported } = withinLimits(group, maxActivities, maxBytes);
+      const recorded = group.reduce((sum, { chunk }) => sum + chunk.activities.length, 0);
+      const file = await writeNewFile(options.outDir, transcriptFileName(channelId, conversationId), JSON.stringify(activities, null, 2));
+      result.files.push({
+        file,
+        channelId,
+        conversationId,
+        activities: activities.length,
+        ...(recorded > activities.length ? { cut: { activities: recorded - activities.length, turns: group.length - exported.length } } : {}),
+      });
+      if (options.deleteExported) {
+        for (const { key } of exported) if (await store.delete(key)) result.deleted += 1;
+      }
     }
   }
   return result;
+}
+
+/** The chunks split by channel and conversation, each list in the order given. */
+function byConversation(chunks: Chunk[]): Chunk[][] {
+  const groups = new Map<string, Chunk[]>();
+  for (const entry of chunks) {
+    const key = JSON.stringify([entry.chunk.channelId, entry.chunk.conversationId]);
+    groups.set(key, [...(groups.get(key) ?? []), entry]);
+  }
+  return [...groups.values()];
+}
+
+/** `--conversation` names this group: by its segment or file name (with or without extension), or its conversation id. */
+function matches(wanted: string, segment: string, group: Chunk[]): boolean {
+  const { channelId, conversationId } = group[0]!.chunk;
+  const name = transcriptName(channelId, conversationId);
+  return [segment, name, conversationId].includes(wanted) || [segment, name].some((candidate) => `${candidate}${TRANSCRIPT_EXTENSION}` === wanted);
 }
 
 /**
@@ -129,11 +151,15 @@ function arrayBytes(count: number, itemBytes: number): number {
   return count === 0 ? 2 : 4 + itemBytes + 2 * (count - 1);
 }
 
+/** A cheap first look (one chunk read): false only when the segment surely holds no chunk of `wanted`. */
 async function isTheConversation(store: RecordStore, segment: string, keys: string[], wanted: string): Promise<boolean> {
   if (wanted === segment || wanted === `${segment}${TRANSCRIPT_EXTENSION}`) return true;
   for (const key of keys) {
     const found = await readTranscriptChunk(store, key);
-    if (found !== undefined && found !== 'damaged') return found.conversationId === wanted;
+    if (found === undefined || found === 'damaged') continue;
+    // A segment named otherwise than its first chunk's pair was written before names were unique: it may mix pairs.
+    if (transcriptName(found.channelId, found.conversationId) !== segment) return true;
+    return matches(wanted, segment, [{ key, chunk: found }]);
   }
   return false;
 }

@@ -13,9 +13,6 @@ import { ConversationStore, DirectLineActivity, LocalConversation, TOKEN_LIFETIM
 export const LOCAL_BOT = { id: 'confluence-assistant', name: 'Confluence assistant', role: 'bot' } as const;
 export const LOCAL_CHANNEL_ID = 'webchat';
 
-/** Azure's Direct Line refuses activities over 256 KB; so do we. */
-const MAX_ACTIVITY_BYTES = 256 * 1024;
-
 const postedActivitySchema = z
   .object({
     type: z.enum(['message', 'event', 'typing']),
@@ -61,9 +58,6 @@ export function mountDirectLineClientRoutes(server: Server, store: ConversationS
   server.post(`${base}/conversations/:conversationId/activities`, async (req: Request, res: Response) => {
     const conversation = authorized(req, res, store, req.params.conversationId);
     if (!conversation) return;
-    if (Buffer.byteLength(JSON.stringify(req.body ?? null)) > MAX_ACTIVITY_BYTES) {
-      return fail(res, 413, 'MessageSizeTooBig', 'The activity is larger than 256 KB.');
-    }
     const parsed = postedActivitySchema.safeParse(req.body);
     if (!parsed.success) return fail(res, 400, 'BadArgument', 'Expected an activity of type message, event or typing.');
     // The sender is always the conversation's own user: a client cannot speak as someone else.

@@ -3,7 +3,12 @@
  * activities both sides sent, numbered so a client can ask for "everything after watermark N".
  *
  * Bounded on purpose, since nothing here is persisted and anyone who can load the page can open a conversation:
- * - at most `maxConversations` (default 1,000); opening one more drops the least recently used;
+ * - at most `maxConversations` (default 1,000); opening one more drops the least recently used conversation that
+ *   never started (Web Chat has not called `POST /conversations` with its token), and only when there is none the
+ *   least recently used live one. Opening sessions without using them (a flood of `POST /webchat/session`) thus
+ *   only pushes out other unused sessions, never a person's chat;
+ * - at most `maxPerUser` (default 10: tabs of one browser) per user; one more drops that user's own oldest
+ *   unstarted conversation, else its least recently used, so one browser cannot fill the store;
  * - a conversation nobody has touched for `idleMs` (default 30 minutes) is forgotten, token and all (Web Chat polls
  *   every half second while the page is open, so only closed tabs go idle);
  * - at most `maxActivities` (default 1,000) per conversation; older ones are dropped, watermarks stay absolute.
@@ -34,6 +39,7 @@ export interface LocalConversation {
 
 export interface ConversationStoreOptions {
   maxConversations?: number;
+  maxPerUser?: number;
   idleMs?: number;
   maxActivities?: number;
   now?: () => number;
@@ -45,12 +51,14 @@ export class ConversationStore {
   private readonly conversations = new Map<string, LocalConversation>();
   private readonly byToken = new Map<string, LocalConversation>();
   private readonly maxConversations: number;
+  private readonly maxPerUser: number;
   private readonly idleMs: number;
   private readonly maxActivities: number;
   private readonly now: () => number;
 
   constructor(options: ConversationStoreOptions = {}) {
     this.maxConversations = options.maxConversations ?? 1000;
+    this.maxPerUser = options.maxPerUser ?? 10;
     this.idleMs = options.idleMs ?? 30 * 60 * 1000;
     this.maxActivities = options.maxActivities ?? 1000;
     this.now = options.now ?? Date.now;
@@ -63,10 +71,17 @@ export class ConversationStore {
   /** A new conversation for `userId`, with a fresh random id and token. */
   open(userId: string): LocalConversation {
     this.sweep();
+    const own = [...this.conversations.values()].filter((conversation) => conversation.userId === userId);
+    for (let excess = own.length - this.maxPerUser + 1; excess > 0; excess--) {
+      const victim = leastRecentlyUsed(own);
+      if (!victim) break;
+      own.splice(own.indexOf(victim), 1);
+      this.forget(victim);
+    }
     while (this.conversations.size >= this.maxConversations) {
-      const oldest = this.conversations.values().next().value;
-      if (!oldest) break;
-      this.forget(oldest);
+      const victim = leastRecentlyUsed(this.conversations.values());
+      if (!victim) break;
+      this.forget(victim);
     }
     const conversation: LocalConversation = {
       id: randomBytes(16).toString('base64url'),
@@ -143,8 +158,24 @@ export class ConversationStore {
     }
   }
 
+  /** True when `id` is held (and not idle); does not mark it used. For tests and metrics. */
+  has(id: string): boolean {
+    const conversation = this.conversations.get(id);
+    return conversation !== undefined && !this.isIdle(conversation);
+  }
+
   private forget(conversation: LocalConversation): void {
     this.conversations.delete(conversation.id);
     this.byToken.delete(conversation.token);
   }
+}
+
+/** The first unstarted conversation in least-recently-used order, or else the first of all; undefined when none. */
+function leastRecentlyUsed(conversations: Iterable<LocalConversation>): LocalConversation | undefined {
+  let oldest: LocalConversation | undefined;
+  for (const conversation of conversations) {
+    if (!conversation.started) return conversation;
+    oldest ??= conversation;
+  }
+  return oldest;
 }

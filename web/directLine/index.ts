@@ -6,9 +6,10 @@
  *
  * Mount it only when MicrosoftAppId is empty and no DIRECT_LINE_SECRET is set (see connectorRoutes.ts for why).
  *
- * Trust, as with /api/messages when MicrosoftAppId is empty: whoever reaches this server picks their own user id
- * (the page makes a random 128-bit one per browser), and the tokens only keep conversations apart. It is meant for
- * a developer's machine or a tunnel shared with people who may use it, not for the open internet.
+ * Trust: each conversation belongs to the user id the page's server-issued, signed cookie names
+ * (web/webChat/browserIdentity.ts), and its token keeps it apart from every other; the bot's side answers loopback
+ * only. /api/messages itself still trusts whoever posts to it when MicrosoftAppId is empty (Emulator mode), so this
+ * is meant for a developer's machine or a tunnel shared with people who may use it, not for the open internet.
  */
 import type { Server } from 'restify';
 import type { Logger } from '../../services/logging/logger.js';
@@ -18,6 +19,13 @@ import { ConversationStore, ConversationStoreOptions } from './conversationStore
 
 export { ConversationStore } from './conversationStore.js';
 export { LOCAL_BOT, LOCAL_CHANNEL_ID } from './clientRoutes.js';
+
+/**
+ * How long the next activity of a conversation waits behind the previous one's turn. The answer to this POST comes
+ * when the bot's turn ends, and a long listing takes a while; every call the turn makes has its own deadline, so
+ * this only unblocks a conversation whose turn is stuck for another reason.
+ */
+const DELIVERY_TIMEOUT_MS = 120_000;
 
 export interface LocalDirectLineOptions {
   /** This server as the bot reaches it, e.g. `http://127.0.0.1:3978` (known once the server listens). */
@@ -39,6 +47,7 @@ export function mountLocalDirectLine(server: Server, options: LocalDirectLineOpt
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify(activity),
+          signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
         });
         await response.arrayBuffer();
         return response.status;

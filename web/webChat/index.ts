@@ -8,10 +8,19 @@ import type { Server } from 'restify';
 import type { Config } from '../../services/config/config.js';
 import type { Logger } from '../../services/logging/logger.js';
 import { mountLocalDirectLine } from '../directLine/index.js';
+import type { BrowserIdentity } from './browserIdentity.js';
 import { mountWebChat } from './routes.js';
 import { azureSessions, localSessions, SessionSource, unavailableSessions } from './sessions.js';
 
-export function mountWebChatForConfig(server: Server, config: Config, logger: Logger, localUrl: () => string): void {
+export { BrowserIdentity, browserIdOfChatUser } from './browserIdentity.js';
+
+export function mountWebChatForConfig(
+  server: Server,
+  config: Config,
+  logger: Logger,
+  localUrl: () => string,
+  identity: BrowserIdentity,
+): void {
   let sessions: SessionSource;
   let directLine: 'azure' | 'local' | 'needs DIRECT_LINE_SECRET';
   if (config.directLine.secret !== undefined) {
@@ -29,6 +38,6 @@ export function mountWebChatForConfig(server: Server, config: Config, logger: Lo
     sessions = unavailableSessions();
     directLine = 'needs DIRECT_LINE_SECRET';
   }
-  mountWebChat(server, { sandbox: config.sandbox, sessions, logger });
+  mountWebChat(server, { sandbox: config.sandbox, sessions, logger, identity, trustProxy: config.trustProxy });
   logger.info('Web Chat page', { url: `${config.publicUrl}/`, directLine });
 }

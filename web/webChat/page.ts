@@ -1,6 +1,7 @@
 /**
  * The Web Chat page at `/`: a header, a note when the sandbox plays Confluence, and Web Chat itself. The page's
- * script asks `/webchat/session` for a Direct Line token and renders Web Chat with it. No value from outside goes
+ * script asks `/webchat/session` for a Direct Line token (the browser's identity travels in a cookie the server
+ * issued; the page neither stores nor sends a user id) and renders Web Chat with it. No value from outside goes
  * into the HTML unescaped, and the script is a constant.
  */
 import { escapeHtml } from '../html.js';
@@ -18,18 +19,6 @@ export const PAGE_TITLE = 'Confluence assistant';
 const START_SCRIPT = `
 (function () {
   var status = document.getElementById('status');
-  function browserUserId() {
-    var key = 'confluence-assistant.user-id';
-    var id = null;
-    try { id = window.localStorage.getItem(key); } catch (e) { /* storage blocked: a new id per visit */ }
-    if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id) || id.indexOf('dl_') === 0) {
-      var bytes = new Uint8Array(16);
-      window.crypto.getRandomValues(bytes);
-      id = 'user-' + Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
-      try { window.localStorage.setItem(key, id); } catch (e) { /* see above */ }
-    }
-    return id;
-  }
   function showProblem(text) {
     status.textContent = text;
     status.hidden = false;
@@ -38,11 +27,11 @@ const START_SCRIPT = `
     showProblem('Web Chat could not be loaded. Reload the page; if it persists, check the bot\\'s log.');
     return;
   }
-  fetch('/webchat/session', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ userId: browserUserId() })
-  })
+  // Earlier versions kept a self-chosen user id here; it means nothing now.
+  try { window.localStorage.removeItem('confluence-assistant.user-id'); } catch (e) { /* storage blocked */ }
+  // Who this browser is comes from the server's HttpOnly cookie (set by this very request the first time), not from
+  // anything the page sends; the session answers with the user id Web Chat must show.
+  fetch('/webchat/session', { method: 'POST', credentials: 'same-origin' })
     .then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (!response.ok) throw new Error(body.message || ('HTTP ' + response.status));

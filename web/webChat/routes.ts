@@ -1,21 +1,41 @@
 /**
  * Web Chat in the browser: the page at `/`, Web Chat's bundle, and `POST /webchat/session`, which gives the page
- * a Direct Line token (from the local Direct Line, or from Azure when DIRECT_LINE_SECRET is set).
+ * a Direct Line token (from the local Direct Line, or from Azure when DIRECT_LINE_SECRET is set) for the browser's
+ * server-issued identity (browserIdentity.ts). The request body is not read: the user id comes from the cookie.
  */
 import type { Request, Response, Server } from 'restify';
-import { z } from 'zod';
+import type { TrustProxy } from '../../services/config/config.js';
 import type { Logger } from '../../services/logging/logger.js';
+import { clientAddress } from '../clientAddress.js';
+import { RateLimiter } from '../rateLimiter.js';
+import type { BrowserIdentity } from './browserIdentity.js';
 import { locateWebChat, mountWebChatBundle, WEBCHAT_SCRIPT_PATH } from './bundle.js';
 import { webChatPage } from './page.js';
-import { browserUserIdSchema, SessionSource, SessionUnavailableError } from './sessions.js';
+import { SessionSource, SessionUnavailableError } from './sessions.js';
+
+/**
+ * Sessions one client address may open: 20 at once, then 30 a minute. A session is one page load, so a person
+ * reloading as fast as they can, or a family or office behind one address opening a few tabs, stays well inside.
+ * And one address alone cannot push live conversations out of the local Direct Line (1,000 at most, forgotten
+ * after 30 idle minutes): keeping every session it can open alive, it holds 20 + 30 × 30 = 920 at most.
+ * Behind a proxy or tunnel every user shares its address unless TRUST_PROXY is set.
+ */
+export const SESSION_BUDGET = { perMinute: 30, burst: 20 } as const;
+
+export const TOO_MANY_SESSIONS =
+  'Too many chat sessions were started from your network in the last minute. Wait a minute, then reload the page.';
 
 export interface WebChatOptions {
   sandbox: boolean;
   sessions: SessionSource;
   logger: Logger;
+  /** Issues and verifies the browser's id (the Web Chat user id). */
+  identity: BrowserIdentity;
+  /** How far X-Forwarded-For is believed when keying the session budget by client address. */
+  trustProxy: TrustProxy;
+  /** Replaces the SESSION_BUDGET limiter (tests). */
+  sessionLimiter?: RateLimiter;
 }
-
-const sessionRequestSchema = z.object({ userId: browserUserIdSchema });
 
 export function mountWebChat(server: Server, options: WebChatOptions): void {
   const webChat = locateWebChat();
@@ -33,15 +53,25 @@ export function mountWebChat(server: Server, options: WebChatOptions): void {
     res.end(html);
   });
 
+  const limiter = options.sessionLimiter ?? new RateLimiter(SESSION_BUDGET);
+  let lastWarned = -Infinity;
   server.post('/webchat/session', async (req: Request, res: Response) => {
     res.header('Cache-Control', 'no-store');
-    const parsed = sessionRequestSchema.safeParse(req.body);
-    if (!parsed.success) {
-      res.json(400, { message: 'Expected {"userId": "<8 to 64 letters, digits, - or _, not starting with dl_>"}.' });
+    const address = clientAddress(req, options.trustProxy);
+    if (!limiter.take(address)) {
+      // Once a minute at most, so a flood cannot fill the log; the address is left out, being personal data.
+      if (Date.now() - lastWarned > 60_000) {
+        lastWarned = Date.now();
+        options.logger.warn('Web Chat sessions refused: too many from one client address (answered 429)', SESSION_BUDGET);
+      }
+      res.header('Retry-After', '60');
+      res.json(429, { message: TOO_MANY_SESSIONS });
       return;
     }
+    // Any userId in the body is ignored: the browser is who its signed cookie says, or gets a new identity now.
+    const browserId = options.identity.ensure(req, res);
     try {
-      res.json(200, await options.sessions(parsed.data.userId));
+      res.json(200, await options.sessions(browserId));
     } catch (error) {
       if (!(error instanceof SessionUnavailableError)) throw error;
       options.logger.warn('Web Chat session refused', { reason: error.message });

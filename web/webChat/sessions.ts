@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ConversationStore } from '../directLine/conversationStore.js';
+import { AZURE_USER_PREFIX } from './browserIdentity.js';
 
 export interface WebChatSession {
   token: string;
@@ -16,7 +17,8 @@ export interface WebChatSession {
   userId: string;
 }
 
-export type SessionSource = (userId: string) => Promise<WebChatSession>;
+/** Opens a session for the browser whose server-issued id (web/webChat/browserIdentity.ts) is `browserId`. */
+export type SessionSource = (browserId: string) => Promise<WebChatSession>;
 
 /** The page cannot get a session, for a reason the person running the bot can fix; `message` says how. */
 export class SessionUnavailableError extends Error {
@@ -29,29 +31,24 @@ export class SessionUnavailableError extends Error {
   }
 }
 
-/** A browser's own random id (kept in its localStorage). `dl_` is reserved by Direct Line for ids inside tokens. */
-export const browserUserIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{8,64}$/)
-  .refine((id) => !id.startsWith('dl_'), 'ids starting with dl_ are reserved');
-
 export function localSessions(store: ConversationStore): SessionSource {
-  return async (userId) => {
-    const conversation = store.open(userId);
-    return { token: conversation.token, domain: '/v3/directline', webSocket: false, userId };
+  return async (browserId) => {
+    const conversation = store.open(browserId);
+    return { token: conversation.token, domain: '/v3/directline', webSocket: false, userId: browserId };
   };
 }
 
 const generatedTokenSchema = z.object({ conversationId: z.string().min(1), token: z.string().min(1), expires_in: z.number().optional() });
 
 /**
- * Azure's Direct Line: `POST {url}/v3/directline/tokens/generate` with the secret as bearer. The user id goes into
- * the token with the `dl_` prefix, so Direct Line (with enhanced authentication) rejects any other id from the page.
+ * Azure's Direct Line: `POST {url}/v3/directline/tokens/generate` with the secret as bearer. The browser's
+ * server-issued id goes into the token with the `dl_` prefix, so Direct Line (with enhanced authentication) rejects
+ * any other id from the page.
  */
 export function azureSessions(options: { secret: string; url: string; fetch?: typeof fetch; timeoutMs?: number }): SessionSource {
   const doFetch = options.fetch ?? fetch;
   return async (browserUserId) => {
-    const userId = `dl_${browserUserId}`;
+    const userId = `${AZURE_USER_PREFIX}${browserUserId}`;
     let response: Response;
     try {
       response = await doFetch(`${options.url}/v3/directline/tokens/generate`, {

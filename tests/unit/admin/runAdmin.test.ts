@@ -1,6 +1,12 @@
+import { jest } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { runAdmin } from '../../../admin/runAdmin.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { CLIENT_SECRET_FLAG_WARNING, runAdmin } from '../../../admin/runAdmin.js';
+import type { SecretStdin } from '../../../admin/secretInput.js';
 import { AuthService } from '../../../services/auth/authService.js';
 import { loadConfig } from '../../../services/config/config.js';
 import { FakeAtlassianAuth } from '../../helpers/fakeAtlassianAuth.js';
@@ -14,28 +20,36 @@ describe('admin CLI', () => {
   let env: NodeJS.ProcessEnv;
   let output: string[];
 
-  const admin = async (...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+  type Result = { code: number; stdout: string; stderr: string };
+  /** What the command running now has printed so far (a prompt waits with its output already written). */
+  let liveStdout = '';
+  const lastStdout = (): string => liveStdout;
+  const adminWithInput = async (stdin: SecretStdin, argv: string[]): Promise<Result> => {
     let stdout = '';
     let stderr = '';
+    liveStdout = '';
     const code = await runAdmin(argv, {
-      stdout: { write: (text: string) => (stdout += text) },
+      stdout: { write: (text: string) => ((stdout += text), (liveStdout = stdout)) },
       stderr: { write: (text: string) => (stderr += text) },
+      stdin,
       env,
     });
     output.push(stdout, stderr);
     return { code, stdout, stderr };
   };
+  /** Standard input piped, as `printf '%s\n' "$SECRET" | npm run admin -- …` gives it. */
+  const admin = (...argv: string[]): Promise<Result> => adminWithInput(Readable.from([`${PROFILE_SECRET}\nnot part of it\n`]), argv);
 
-  const addAcme = (...extra: string[]) =>
-    admin(
-      'profile', 'add', 'acme',
-      '--client-id', 'acme-client',
-      '--client-secret', PROFILE_SECRET,
-      '--authorization-url', 'https://auth.example.com/authorize',
-      '--token-url', 'https://auth.example.com/oauth/token',
-      '--refresh-token-url', 'https://auth.example.com/oauth/token',
-      ...extra,
-    );
+  const ACME_ARGS = [
+    'profile', 'add', 'acme',
+    '--client-id', 'acme-client',
+    '--authorization-url', 'https://auth.example.com/authorize',
+    '--token-url', 'https://auth.example.com/oauth/token',
+    '--refresh-token-url', 'https://auth.example.com/oauth/token',
+  ];
+  const addAcme = (...extra: string[]) => admin(...ACME_ARGS, ...extra);
+  const storedSecret = async (): Promise<string | undefined> =>
+    (await (await AuthService.open({ config: loadConfig(env) })).profiles.get('acme'))?.clientSecret;
 
   beforeEach(async () => {
     fake = await new FakeAtlassianAuth().start();
@@ -63,6 +77,7 @@ describe('admin CLI', () => {
     [['profile']],
     [['profile', 'rename', 'a']],
     [['profile', 'add', 'acme', '--client-id', 'x']],
+    [[...['profile', 'add', 'acme', '--client-id', 'x', '--authorization-url', 'https://a/x', '--token-url', 'https://a/t', '--refresh-token-url', 'https://a/t'], '--client-secret', 'a', '--client-secret-file', '/dev/null']],
     [['profile', 'add', '--client-id', 'x']],
     [['profile', 'list', '--verbose']],
     [['profile', 'remove']],
@@ -80,8 +95,8 @@ describe('admin CLI', () => {
   });
 
   it('rejects an invalid profile name or URL with exit code 2', async () => {
-    expect((await admin('profile', 'add', 'system', '--client-id', 'a', '--client-secret', PROFILE_SECRET, '--authorization-url', 'https://a/x', '--token-url', 'https://a/t', '--refresh-token-url', 'https://a/t')).code).toBe(2);
-    const badUrl = await admin('profile', 'add', 'ok', '--client-id', 'a', '--client-secret', PROFILE_SECRET, '--authorization-url', 'not a url', '--token-url', 'https://a/t', '--refresh-token-url', 'https://a/t');
+    expect((await admin('profile', 'add', 'system', '--client-id', 'a', '--authorization-url', 'https://a/x', '--token-url', 'https://a/t', '--refresh-token-url', 'https://a/t')).code).toBe(2);
+    const badUrl = await admin('profile', 'add', 'ok', '--client-id', 'a', '--authorization-url', 'not a url', '--token-url', 'https://a/t', '--refresh-token-url', 'https://a/t');
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toContain('authorizationUrl');
   });
@@ -110,6 +125,87 @@ describe('admin CLI', () => {
     expect((await admin('profile', 'list')).stdout).toContain('No custom profiles');
   });
 
+  it('reads the client secret from the first line of piped standard input, with no warning', async () => {
+    const added = await addAcme();
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    expect(await storedSecret()).toBe(PROFILE_SECRET);
+  });
+
+  it('reads the client secret from --client-secret-file, without its final newline', async () => {
+    // Outside the data folder, whose files afterEach checks for the secret in clear.
+    const file = join(await mkdtemp(join(tmpdir(), 'admin-secret-')), 'acme.secret');
+    await writeFile(file, `${PROFILE_SECRET}\n`, { mode: 0o600 });
+    const added = await adminWithInput(Readable.from([]), [...ACME_ARGS, '--client-secret-file', file]);
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    expect(await storedSecret()).toBe(PROFILE_SECRET);
+  });
+
+  it('still takes --client-secret, warning on stderr that other users can see it', async () => {
+    const added = await adminWithInput(Readable.from([]), [...ACME_ARGS, '--client-secret', PROFILE_SECRET]);
+    expect(added.code).toBe(0);
+    expect(added.stderr).toBe(CLIENT_SECRET_FLAG_WARNING);
+    expect(added.stderr).toContain('process list');
+    expect(await storedSecret()).toBe(PROFILE_SECRET);
+  });
+
+  it('prompts on a terminal with the echo off, and takes what was typed, backspaces applied', async () => {
+    const terminal = Object.assign(new PassThrough(), { isTTY: true, setRawMode: jest.fn() });
+    const added = adminWithInput(terminal, ACME_ARGS);
+    terminal.write(`${PROFILE_SECRET}x\u007f`);
+    terminal.write('\r');
+    const result = await added;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Client secret for profile "acme" (typing is not shown');
+    expect(terminal.setRawMode.mock.calls).toEqual([[true], [false]]);
+    expect(await storedSecret()).toBe(PROFILE_SECRET);
+  });
+
+  it('adds nothing when the prompt is cancelled with Ctrl-C', async () => {
+    const terminal = Object.assign(new PassThrough(), { isTTY: true, setRawMode: jest.fn() });
+    const added = adminWithInput(terminal, ACME_ARGS);
+    terminal.write('half\u0003');
+    const result = await added;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Cancelled');
+    expect(terminal.setRawMode).toHaveBeenLastCalledWith(false);
+    expect(existsSync(join(dir.path, 'records'))).toBe(false);
+  });
+
+  it.each([
+    ['empty standard input', [], ''],
+    ['an empty first line', [], '\nsecond line\n'],
+    ['an empty file', ['--client-secret-file', '/dev/null'], ''],
+  ])('refuses %s with a message saying where to give the secret', async (_case, extra: string[], input) => {
+    const result = await adminWithInput(Readable.from(input === '' ? [] : [input]), [...ACME_ARGS, ...extra]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/the client secret from .* is empty/);
+    expect(existsSync(join(dir.path, 'records'))).toBe(false);
+  });
+
+  it('says which secret file it could not read', async () => {
+    const result = await adminWithInput(Readable.from([]), [...ACME_ARGS, '--client-secret-file', join(dir.path, 'missing')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Could not read the client secret from ${join(dir.path, 'missing')} (ENOENT)`);
+  });
+
+  it('reads a piped secret through the real CLI (node dist/admin/cli.js), which then exits', async () => {
+    const entry = resolve('dist/admin/cli.js');
+    if (!existsSync(entry)) throw new Error('dist/admin/cli.js is missing: run `npm run build` (npm test does it first)');
+    const child = spawn(process.execPath, [entry, ...ACME_ARGS], { cwd: dir.path, env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // The pipe stays open: the CLI must stop at the first line, not wait for the end of input.
+    child.stdin.write(`${PROFILE_SECRET}\n`);
+    const code = await new Promise<number | null>((done) => child.once('exit', done));
+    child.stdin.destroy();
+    output.push(stdout, stderr);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('Added profile "acme"');
+    expect(await storedSecret()).toBe(PROFILE_SECRET);
+  });
+
   it('switches the active authorization and reports it in status', async () => {
     expect((await admin('status')).stdout).toMatch(/Type: +system\nMode: +user\nProfile: +system\n/);
     expect((await admin('use', 'acme', '--mode', 'user')).code).toBe(1);
@@ -131,21 +227,57 @@ describe('admin CLI', () => {
     expect(result.stderr).toContain('use system --mode preauthorized');
   });
 
-  it('authorize prints a link that the running bot completes; status then shows the site', async () => {
-    await admin('use', 'system', '--mode', 'preauthorized');
-    const result = await admin('authorize');
-    expect(result.code).toBe(0);
-    const link = /http:\/\/localhost:3978\/oauth\/start\?id=\S+/.exec(result.stdout)![0];
-
-    // The running bot: its own handle on the same data directory.
+  /** `authorize`, then the browser: the running bot (its own handle on the data folder) shows the code. */
+  const authorizeInBrowser = async (stdin?: SecretStdin): Promise<{ bot: AuthService; code: string; pending: Promise<Result> }> => {
+    const pending = stdin ? adminWithInput(stdin, ['authorize']) : admin('authorize');
+    let link: string | undefined;
+    for (let waited = 0; link === undefined && waited < 200; waited += 1) {
+      link = /http:\/\/localhost:3978\/oauth\/start\?id=[A-Za-z0-9_-]+/.exec(lastStdout())?.[0];
+      if (link === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     const bot = await AuthService.open({ config: loadConfig(env) });
-    const providerUrl = await bot.beginAuthorization(new URL(link).searchParams.get('id')!);
+    const providerUrl = await bot.beginAuthorization(new URL(link!).searchParams.get('id')!);
     const state = new URL(providerUrl!).searchParams.get('state')!;
-    expect((await bot.completeAuthorization({ state, code: fake.grantCode() })).kind).toBe('preauthorized');
+    const outcome = await bot.completeAuthorization({ state, code: fake.grantCode() });
+    if (outcome.kind !== 'preauthorization-confirmation-required') throw new Error(`expected a code, got ${outcome.kind}`);
+    return { bot, code: outcome.code, pending };
+  };
+
+  it('authorize prints a link; the shared token is stored only once "confirm" brings the Connected page\'s code', async () => {
+    await admin('use', 'system', '--mode', 'preauthorized');
+    const { bot, code, pending } = await authorizeInBrowser();
+    const result = await pending;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('npm run admin -- confirm <code>');
+    // Whoever opened the link approved, but nothing is connected until the code comes back.
+    expect(await bot.getConnection({ channelId: 'webchat', userId: 'anyone' })).toMatchObject({ status: 'admin-action-required' });
+    const wrong = code === '000000' ? '111111' : '000000';
+    const refused = await admin('confirm', wrong);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/does not match \(2 attempts left\)/);
+    expect((await admin('confirm', 'abc')).code).toBe(2);
+    const confirmed = await admin('confirm', `${code.slice(0, 3)} ${code.slice(3)}`);
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.stdout).toContain('is authorized (sites: Example)');
+    expect((await admin('confirm', code)).stderr).toMatch(/No authorization is waiting/);
 
     const status = await admin('status');
     expect(status.stdout).toContain('Shared token: stored');
     expect(status.stdout).toContain('site: Example https://example.atlassian.net (cloudId cloud-1)');
+    expect(await bot.getConnection({ channelId: 'webchat', userId: 'anyone' })).toMatchObject({ status: 'connected' });
+  });
+
+  it('authorize at a terminal waits for the code at its prompt', async () => {
+    await admin('use', 'system', '--mode', 'preauthorized');
+    const terminal = Object.assign(new PassThrough(), { isTTY: true }) as PassThrough & SecretStdin;
+    const { bot, code, pending } = await authorizeInBrowser(terminal);
+    terminal.write('12345\n');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    terminal.write(`${code}\n`);
+    const result = await pending;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('That is not a 6-digit code.');
+    expect(result.stdout).toContain('is authorized');
     expect(await bot.getConnection({ channelId: 'webchat', userId: 'anyone' })).toMatchObject({ status: 'connected' });
   });
 

@@ -4,7 +4,7 @@ import type { Requester } from '../../../services/auth/types.js';
 import type { Config } from '../../../services/config/config.js';
 import { createLogger } from '../../../services/logging/logger.js';
 import { FakeAtlassianAuth } from '../../helpers/fakeAtlassianAuth.js';
-import { configFor, openStorage, storedText, temporaryDirectory } from './authTestKit.js';
+import { addressIn, configFor, openStorage, storedText, temporaryDirectory } from './authTestKit.js';
 
 const alice: Requester = { channelId: 'msteams', userId: 'alice' };
 const bob: Requester = { channelId: 'msteams', userId: 'bob' };
@@ -42,9 +42,17 @@ describe('AuthService', () => {
     return { state, code };
   };
 
-  const signIn = async (requester: Requester, conversation: unknown = { id: `conv-${requester.userId}` }) => {
+  const signIn = async (requester: Requester, conversation = addressIn(`conv-${requester.userId}`, requester.userId)) => {
     const link = await service.startSignIn({ requester, conversation });
     return service.completeAuthorization(await consent(link.url));
+  };
+
+  /** `npm run admin -- authorize`, the browser, then the code from the Connected page typed into the CLI. */
+  const preauthorize = async () => {
+    const outcome = await service.completeAuthorization(await consent((await service.createPreauthorizationLink()).url));
+    if (outcome.kind !== 'preauthorization-confirmation-required') throw new Error(`expected a code to confirm, got ${outcome.kind}`);
+    secrets.push(outcome.code);
+    return service.confirmPreauthorization(outcome.code);
   };
 
   const storedSecretsAreSealed = async (): Promise<void> => {
@@ -83,7 +91,7 @@ describe('AuthService', () => {
 
   describe('sign-in links and the provider redirect', () => {
     it('gives a short link of our own that redirects to the documented authorize URL', async () => {
-      const link = await service.startSignIn({ requester: alice, conversation: {} });
+      const link = await service.startSignIn({ requester: alice, conversation: addressIn('c') });
       expect(link.url).toMatch(/^http:\/\/localhost:3978\/oauth\/start\?id=[A-Za-z0-9_-]{43}$/);
       expect(link.expiresAt.getTime()).toBe(clock + 10 * 60 * 1000);
 
@@ -105,7 +113,7 @@ describe('AuthService', () => {
 
     it('answers undefined for an unknown or expired link', async () => {
       expect(await service.beginAuthorization('unknown')).toBeUndefined();
-      const link = await service.startSignIn({ requester: alice, conversation: {} });
+      const link = await service.startSignIn({ requester: alice, conversation: addressIn('c') });
       clock += 10 * 60 * 1000;
       expect(await service.beginAuthorization(new URL(link.url).searchParams.get('id')!)).toBeUndefined();
     });
@@ -113,11 +121,11 @@ describe('AuthService', () => {
 
   describe('user mode', () => {
     it('binds the token to the user and conversation the link was made for', async () => {
-      const outcome = await signIn(alice, { id: 'conv-a' });
+      const outcome = await signIn(alice, addressIn('conv-a', 'alice'));
       expect(outcome).toEqual({
         kind: 'user-signed-in',
         requester: alice,
-        conversation: { id: 'conv-a' },
+        conversation: addressIn('conv-a', 'alice'),
         sites: [{ cloudId: 'cloud-1', name: 'Example', url: 'https://example.atlassian.net' }],
       });
       const connection = await service.getConnection(alice);
@@ -131,27 +139,27 @@ describe('AuthService', () => {
       expect(await service.completeAuthorization({ code: 'x' })).toEqual({ kind: 'rejected', reason: 'missing-state' });
       expect(await service.completeAuthorization({ code: 'x', state: 'forged' })).toEqual({ kind: 'rejected', reason: 'unknown-or-expired-state' });
 
-      const link = await service.startSignIn({ requester: alice, conversation: {} });
+      const link = await service.startSignIn({ requester: alice, conversation: addressIn('c') });
       const first = await consent(link.url);
       expect((await service.completeAuthorization(first)).kind).toBe('user-signed-in');
       expect(await service.completeAuthorization(first)).toEqual({ kind: 'rejected', reason: 'unknown-or-expired-state' });
 
-      const late = await consent((await service.startSignIn({ requester: bob, conversation: {} })).url);
+      const late = await consent((await service.startSignIn({ requester: bob, conversation: addressIn('c') })).url);
       clock += 10 * 60 * 1000 + 1;
       expect(await service.completeAuthorization(late)).toEqual({ kind: 'rejected', reason: 'unknown-or-expired-state' });
       expect(fake.tokenRequests).toHaveLength(1);
     });
 
     it('reports a declined consent and a failed exchange to the waiting conversation, and consumes the state', async () => {
-      const declined = await consent((await service.startSignIn({ requester: alice, conversation: { id: 'c' } })).url);
+      const declined = await consent((await service.startSignIn({ requester: alice, conversation: addressIn('c') })).url);
       expect(await service.completeAuthorization({ state: declined.state, error: 'access_denied' })).toEqual({
         kind: 'user-sign-in-failed',
         requester: alice,
-        conversation: { id: 'c' },
+        conversation: addressIn('c'),
         reason: 'denied',
       });
 
-      const bad = await consent((await service.startSignIn({ requester: alice, conversation: { id: 'c' } })).url);
+      const bad = await consent((await service.startSignIn({ requester: alice, conversation: addressIn('c') })).url);
       const outcome = await service.completeAuthorization({ state: bad.state, code: 'code-never-issued' });
       expect(outcome).toMatchObject({ kind: 'user-sign-in-failed', reason: 'exchange-failed' });
       expect(await service.completeAuthorization({ state: bad.state, code: bad.code })).toEqual({ kind: 'rejected', reason: 'unknown-or-expired-state' });
@@ -242,12 +250,12 @@ describe('AuthService', () => {
     });
 
     it('prunes abandoned sign-in links every ten minutes, never at start-up', async () => {
-      await service.startSignIn({ requester: alice, conversation: {} });
-      await service.startSignIn({ requester: bob, conversation: {} });
+      await service.startSignIn({ requester: alice, conversation: addressIn('c') });
+      await service.startSignIn({ requester: bob, conversation: addressIn('c') });
       const pending = async () => (await openStorage(dir.path)).records.listKeys('signins/');
       expect(await pending()).toHaveLength(2);
       clock += 11 * 60 * 1000;
-      await service.startSignIn({ requester: alice, conversation: {} });
+      await service.startSignIn({ requester: alice, conversation: addressIn('c') });
       for (let waited = 0; (await pending()).length > 1 && waited < 50; waited += 1) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(await pending()).toHaveLength(1);
     });
@@ -264,7 +272,7 @@ describe('AuthService', () => {
     it('uses one shared token for everyone once an administrator has authorized', async () => {
       await expect(service.createPreauthorizationLink()).rejects.toThrow(/preauthorized/);
       await service.settings.use('system', 'preauthorized');
-      await expect(service.startSignIn({ requester: alice, conversation: {} })).rejects.toThrow(/user mode/);
+      await expect(service.startSignIn({ requester: alice, conversation: addressIn('c') })).rejects.toThrow(/user mode/);
       expect(await service.getConnection(alice)).toEqual({
         status: 'admin-action-required',
         reason: 'no-shared-token',
@@ -272,9 +280,8 @@ describe('AuthService', () => {
         profileName: 'system',
       });
 
-      const link = await service.createPreauthorizationLink();
-      const outcome = await service.completeAuthorization(await consent(link.url));
-      expect(outcome).toEqual({ kind: 'preauthorized', profileName: 'system', sites: [{ cloudId: 'cloud-1', name: 'Example', url: 'https://example.atlassian.net' }] });
+      const outcome = await preauthorize();
+      expect(outcome).toEqual({ kind: 'signed-in', sites: [{ cloudId: 'cloud-1', name: 'Example', url: 'https://example.atlassian.net' }] });
       const forAlice = await connectedToken(alice);
       expect(await connectedToken(bob)).toBe(forAlice);
       expect(await service.status()).toEqual({
@@ -282,14 +289,14 @@ describe('AuthService', () => {
         mode: 'preauthorized',
         profileName: 'system',
         sandbox: false,
-        sharedToken: { stored: true, sites: outcome.kind === 'preauthorized' ? outcome.sites : [], expiresAt: new Date(clock + HOUR), refreshable: true },
+        sharedToken: { stored: true, sites: outcome.kind === 'signed-in' ? outcome.sites : [], expiresAt: new Date(clock + HOUR), refreshable: true },
         userTokens: 0,
       });
     });
 
     it('a refused shared refresh asks for an administrator and tells them', async () => {
       await service.settings.use('system', 'preauthorized');
-      await service.completeAuthorization(await consent((await service.createPreauthorizationLink()).url));
+      await preauthorize();
       fake.revokeRefreshTokens();
       clock += 2 * HOUR;
       expect(await service.getConnection(alice)).toEqual({
@@ -331,7 +338,7 @@ describe('AuthService', () => {
       await cli.settings.use('acme', 'user');
       expect(await service.describe()).toEqual({ type: 'custom', mode: 'user', profileName: 'acme', sandbox: false });
 
-      const link = await service.startSignIn({ requester: alice, conversation: {} });
+      const link = await service.startSignIn({ requester: alice, conversation: addressIn('c') });
       const providerUrl = await service.beginAuthorization(new URL(link.url).searchParams.get('id')!);
       expect(providerUrl).toContain(`${fake.baseUrl}/acme/authorize?`);
       expect(new URL(providerUrl!).searchParams.get('client_id')).toBe('acme-client');
@@ -356,6 +363,103 @@ describe('AuthService', () => {
       const storage = await openStorage(dir.path);
       service = new AuthService({ config: sandboxConfig, ...storage, now: () => clock, systemClientSecret: fake.clientSecret });
       expect((await signIn(alice)).kind).toBe('user-signed-in');
+    });
+  });
+  describe('a sign-in completes only once the chat confirms it is the same person (login CSRF)', () => {
+    /** MicrosoftAppId mode: chat identities are authenticated, so a sign-in is bound only to a proven person. */
+    const withBotIdentity = async () => {
+      config = { ...config, microsoft: { appId: 'bot-app-id', appType: 'MultiTenant', password: 'unused' } };
+      service = await build();
+    };
+    const victim: Requester = { channelId: 'msteams', userId: '29:victim' };
+    const attacker: Requester = { channelId: 'msteams', userId: '29:attacker' };
+
+    /** The link the requester got, opened and consented to in `browser` (whoever that is). */
+    const finishInBrowser = async (requester: Requester, conversationId: string, browser: { webChatUserId?: string } = {}) => {
+      const link = await service.startSignIn({ requester, conversation: addressIn(conversationId, requester.userId, requester.channelId) });
+      const outcome = await service.completeAuthorization(await consent(link.url), browser);
+      if ('code' in outcome) secrets.push(outcome.code);
+      return outcome;
+    };
+    const codeOf = (outcome: Awaited<ReturnType<typeof finishInBrowser>>): string => {
+      if (outcome.kind !== 'user-confirmation-required') throw new Error(`expected a confirmation, got ${outcome.kind}`);
+      return outcome.code;
+    };
+
+    it("binds nothing when a victim opens an attacker's link: the token waits for a code only the browser saw", async () => {
+      await withBotIdentity();
+      const outcome = await finishInBrowser(attacker, 'attacker-chat');
+      expect(outcome).toMatchObject({ kind: 'user-confirmation-required', requester: attacker, code: expect.stringMatching(/^\d{6}$/) });
+      expect(await service.getConnection(attacker)).toMatchObject({ status: 'sign-in-required' });
+      // The attacker guesses; three attempts, then the sign-in is gone even for the right code.
+      const code = codeOf(outcome);
+      const wrong = code === '000000' ? '111111' : '000000';
+      expect(await service.confirmSignIn(attacker, 'attacker-chat', wrong)).toEqual({ kind: 'wrong-code', attemptsLeft: 2 });
+      expect(await service.confirmSignIn(attacker, 'attacker-chat', wrong)).toEqual({ kind: 'wrong-code', attemptsLeft: 1 });
+      expect(await service.confirmSignIn(attacker, 'attacker-chat', wrong)).toEqual({ kind: 'wrong-code', attemptsLeft: 0 });
+      expect(await service.confirmSignIn(attacker, 'attacker-chat', code)).toEqual({ kind: 'nothing-pending' });
+      expect(await service.getConnection(attacker)).toMatchObject({ status: 'sign-in-required' });
+    });
+
+    it('binds the token once the code is typed by the same user in the same conversation, and only once', async () => {
+      await withBotIdentity();
+      const code = codeOf(await finishInBrowser(victim, 'victim-chat'));
+      expect(await service.confirmSignIn(victim, 'another-chat', code)).toEqual({ kind: 'nothing-pending' });
+      expect(await service.confirmSignIn(attacker, 'victim-chat', code)).toEqual({ kind: 'nothing-pending' });
+      expect(await service.confirmSignIn(victim, 'victim-chat', code)).toMatchObject({ kind: 'signed-in', sites: [{ cloudId: 'cloud-1' }] });
+      await connectedToken(victim);
+      expect(await service.confirmSignIn(victim, 'victim-chat', code)).toEqual({ kind: 'nothing-pending' });
+    });
+
+    it('gives the token to exactly one of two instances confirming the same code at once', async () => {
+      await withBotIdentity();
+      const code = codeOf(await finishInBrowser(victim, 'victim-chat'));
+      const other = await build();
+      const outcomes = await Promise.all([service.confirmSignIn(victim, 'victim-chat', code), other.confirmSignIn(victim, 'victim-chat', code)]);
+      expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['nothing-pending', 'signed-in']);
+    });
+
+    it('lets a code work for 5 minutes, and a newer sign-in replace an older code', async () => {
+      await withBotIdentity();
+      const expired = codeOf(await finishInBrowser(victim, 'victim-chat'));
+      clock += 5 * 60 * 1000;
+      expect(await service.confirmSignIn(victim, 'victim-chat', expired)).toEqual({ kind: 'nothing-pending' });
+
+      const older = codeOf(await finishInBrowser(victim, 'victim-chat'));
+      const newer = codeOf(await finishInBrowser(victim, 'victim-chat'));
+      if (older !== newer) expect(await service.confirmSignIn(victim, 'victim-chat', older)).toEqual({ kind: 'wrong-code', attemptsLeft: 2 });
+      expect(await service.confirmSignIn(victim, 'victim-chat', newer)).toMatchObject({ kind: 'signed-in' });
+      expect(await (await openStorage(dir.path)).records.listKeys('signin-confirmations/')).toEqual([]);
+    });
+
+    it.each([
+      ['the local Direct Line', 'webchat', 'browser-id-1'],
+      ['Azure Direct Line (dl_ prefix)', 'directline', 'dl_browser-id-1'],
+    ])('Web Chat over %s: the browser with the same signed cookie completes at once, any other gets a code', async (_name, channelId, userId) => {
+      await withBotIdentity();
+      const user: Requester = { channelId, userId };
+      expect((await finishInBrowser(user, 'page-1', { webChatUserId: 'browser-id-1' })).kind).toBe('user-signed-in');
+      await service.signOut(user);
+      expect((await finishInBrowser(user, 'page-1', { webChatUserId: 'browser-id-2' })).kind).toBe('user-confirmation-required');
+      expect((await finishInBrowser(user, 'page-1', {})).kind).toBe('user-confirmation-required');
+      expect(await service.getConnection(user)).toMatchObject({ status: 'sign-in-required' });
+    });
+
+    it('Emulator mode: the Emulator completes at once (nothing there is authenticated), Web Chat still needs its cookie', async () => {
+      expect((await finishInBrowser({ channelId: 'emulator', userId: 'dev' }, 'emu')).kind).toBe('user-signed-in');
+      expect((await finishInBrowser({ channelId: 'webchat', userId: 'browser-id-1' }, 'page', { webChatUserId: 'browser-id-9' })).kind).toBe(
+        'user-confirmation-required',
+      );
+    });
+
+    it('a pre-authorization always waits for the code typed into the admin CLI', async () => {
+      await service.settings.use('system', 'preauthorized');
+      const outcome = await service.completeAuthorization(await consent((await service.createPreauthorizationLink()).url), { webChatUserId: 'x' });
+      if (outcome.kind !== 'preauthorization-confirmation-required') throw new Error(outcome.kind);
+      secrets.push(outcome.code);
+      expect(await service.getConnection(alice)).toMatchObject({ status: 'admin-action-required' });
+      expect(await service.confirmPreauthorization(outcome.code)).toMatchObject({ kind: 'signed-in' });
+      await connectedToken(alice);
     });
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../../services/config/config.js';
 import { SecretBox } from '../../../services/crypto/secretBox.js';
 import { LocalRecordStore } from '../../../services/storage/localRecordStore.js';
+import type { ConversationAddress } from '../../../services/auth/types.js';
 import type { FakeAtlassianAuth } from '../../helpers/fakeAtlassianAuth.js';
 
 export const TEST_KEY_HEX = randomBytes(32).toString('hex');
@@ -44,4 +45,15 @@ export async function storedText(directory: string): Promise<string> {
     entries.filter((entry) => entry.isFile()).map((entry) => readFile(join(entry.parentPath, entry.name), 'utf8')),
   );
   return texts.join('\n');
+}
+
+/** Where a sign-in resumes: the conversation address the bot stores (dialogs/conversationAddress.ts). */
+export function addressIn(conversationId: string, userId = 'user', channelId = 'msteams'): ConversationAddress {
+  return {
+    channelId,
+    serviceUrl: 'http://127.0.0.1:9/',
+    conversation: { id: conversationId },
+    user: { id: userId },
+    bot: { id: 'bot' },
+  };
 }

@@ -44,7 +44,7 @@ describe('moving bot.json into records', () => {
         { profileName: 'system', owner: 'msteams:29:alice/with|odd:chars', accessToken: secretBox.seal('alice-access'), expiresAt: now + 3_600_000, scope: 's', sites: [{ cloudId: 'c1', name: 'Site', url: 'https://x' }], updatedAt: now },
       ],
       signInRequests: [
-        { idHash: hashSecret(liveLink), stateHash: hashSecret(liveState), kind: 'user', profileName: 'system', requester: { channelId: 'msteams', userId: 'bob' }, conversation: { id: 'conv-bob' }, createdAt: now, expiresAt: now + 300_000 },
+        { idHash: hashSecret(liveLink), stateHash: hashSecret(liveState), kind: 'user', profileName: 'system', requester: { channelId: 'msteams', userId: 'bob' }, conversation: { activityId: 'a1', channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/emea/', conversation: { id: 'conv-bob' }, user: { id: 'bob' }, bot: { id: 'bot' } }, createdAt: now, expiresAt: now + 300_000 },
         { idHash: hashSecret('expired-link'), kind: 'user', profileName: 'system', createdAt: now - 900_000, expiresAt: now - 1 },
       ],
     };
@@ -65,7 +65,9 @@ describe('moving bot.json into records', () => {
 
     // A sign-in that was at the consent page during the upgrade completes with its old state, once.
     const signIns = new SignInRequestStore(records);
-    expect(await signIns.consume(liveState)).toMatchObject({ requester: { userId: 'bob' }, conversation: { id: 'conv-bob' } });
+    const migrated = await signIns.consume(liveState);
+    expect(migrated).toMatchObject({ requester: { userId: 'bob' }, conversation: { conversation: { id: 'conv-bob' } } });
+    expect(migrated?.conversation).not.toHaveProperty('activityId');
     expect(await signIns.consume(liveState)).toBeUndefined();
   });
 

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import axios from 'axios';
 import { ConfluenceClient } from '../../../services/confluence/client.js';
@@ -145,6 +147,27 @@ describe('ConfluenceClient errors', () => {
 
     expect(failure.kind).toBe('unavailable');
     expect(failure.message).toMatch(/timed out/);
+  });
+
+  it('gives up at the deadline on a server that trickles a byte at a time and never finishes', async () => {
+    const trickler = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"results": [');
+      const drip = setInterval(() => res.write(' '), 50);
+      res.on('close', () => clearInterval(drip));
+    });
+    await new Promise<void>((resolve) => trickler.listen(0, '127.0.0.1', resolve));
+    const started = Date.now();
+    try {
+      const apiUrl = `http://127.0.0.1:${(trickler.address() as AddressInfo).port}`;
+      const failure = await failureOf(client.listSpaces({ ...target, apiUrl }));
+      expect(failure.kind).toBe('unavailable');
+      expect(failure.message).toMatch(/timed out/);
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      trickler.closeAllConnections();
+      await new Promise<void>((resolve) => trickler.close(() => resolve()));
+    }
   });
 
   it('reports a dropped connection as unavailable', async () => {

@@ -192,6 +192,49 @@ describe('sandbox OAuth 2.0 (3LO) authorization server', () => {
   });
 
   it.each([
+    ['another host', 'https://evil.example/oauth/callback'],
+    ['another path on the registered host', 'http://127.0.0.1:9/elsewhere'],
+    ['another port', 'http://127.0.0.1:10/oauth/callback'],
+    ['a query added', 'http://127.0.0.1:9/oauth/callback?next=https://evil.example'],
+    ['a trailing slash', 'http://127.0.0.1:9/oauth/callback/'],
+  ])('shows an error page, and never redirects or issues a code, for a redirect_uri with %s', async (_case, redirectUri) => {
+    const response = await fetch(authorizeUrl(harness, { redirect_uri: redirectUri }), { redirect: 'manual' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+    const html = await response.text();
+    expect(html).toContain('The redirect_uri is not a callback URL registered with the sandbox.');
+    expect(html).not.toContain('name="request"');
+    // Even the error answers that go back to the client stay away from an unregistered address.
+    const invalid = await fetch(authorizeUrl(harness, { redirect_uri: redirectUri, response_type: 'token' }), { redirect: 'manual' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('location')).toBeNull();
+  });
+
+  it('accepts the registered callback spelled with a different host case or an explicit default port', async () => {
+    await harness.close();
+    harness = await startSandbox({ redirectUris: ['https://bot.example.com/oauth/callback'] });
+    for (const spelling of ['https://BOT.example.com/oauth/callback', 'https://bot.example.com:443/oauth/callback']) {
+      expect((await fetch(authorizeUrl(harness, { redirect_uri: spelling }), { redirect: 'manual' })).status).toBe(200);
+    }
+  });
+
+  it('redeems a code only with the redirect_uri it was issued for, even when both are registered', async () => {
+    const second = 'http://127.0.0.1:9/second/callback';
+    await harness.close();
+    harness = await startSandbox({ redirectUris: [REDIRECT_URI, second] });
+    const location = await decide(harness, 'accept');
+    expect((await exchange(location.searchParams.get('code') ?? '', { redirect_uri: second })).status).toBe(403);
+    // A refused exchange spends the code, as Atlassian's single-use codes are.
+    expect((await exchange(location.searchParams.get('code') ?? '')).status).toBe(403);
+    const fresh = await decide(harness, 'accept');
+    expect((await exchange(fresh.searchParams.get('code') ?? '')).status).toBe(200);
+  });
+
+  it('refuses to start with a registered callback that is not an absolute http(s) URL', async () => {
+    await expect(startSandbox({ redirectUris: ['javascript:alert(1)'] })).rejects.toThrow(/registered callback URL/);
+  });
+
+  it.each([
     ['no state', { state: undefined }, 'invalid_request'],
     ['response_type=token', { response_type: 'token' }, 'unsupported_response_type'],
     ['another audience', { audience: 'example.com' }, 'invalid_request'],

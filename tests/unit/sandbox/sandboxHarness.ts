@@ -1,6 +1,6 @@
 /**
  * The sandbox on a real restify server on 127.0.0.1 (port 0), built as the bot's server is (queryParser +
- * bodyParser({ mapParams: false })), with its records in `{dataDir}/records`, plus the steps a client takes:
+ * the sandbox's request-body policies), with its records in `{dataDir}/records`, plus the steps a client takes:
  * consent, code exchange, API calls.
  */
 import { mkdtemp } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import restify from 'restify';
+import { sandboxRequestBodies } from '../../../web/http/bodyPolicies.js';
 import { LocalRecordStore } from '../../../services/storage/localRecordStore.js';
 import type { RecordStore } from '../../../services/storage/recordStore.js';
 import { createSandbox, DEFAULT_SANDBOX_CLOUD_ID, type Sandbox, type SandboxOptions } from '../../../sandbox/index.js';
@@ -40,13 +41,14 @@ export async function startSandbox(options: Partial<SandboxOptions> & { dataDir?
   const clock = { now: Date.parse('2026-11-30T10:00:00.000Z') };
   const server = restify.createServer();
   server.use(restify.plugins.queryParser());
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  server.use(sandboxRequestBodies());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const closeServer = (): Promise<void> => new Promise<void>((resolve) => server.close(() => resolve()));
   const sandbox = await createSandbox({
     publicUrl: url,
     resolveClient: (clientId) => (clientId === CLIENT_ID ? CLIENT_SECRET : undefined),
+    redirectUris: [REDIRECT_URI],
     now: () => clock.now,
     ...sandboxOptions,
     records,

@@ -20,6 +20,7 @@ function environment(dataDir: string, overrides: Record<string, string> = {}): N
     SANDBOX_DATA_DIR: dataDir,
     SANDBOX_CLIENT_ID: CLIENT_ID,
     SANDBOX_CLIENT_SECRET: SECRET,
+    SANDBOX_REDIRECT_URIS: REDIRECT_URI,
     SANDBOX_SEED: 'small',
     ...overrides,
   };
@@ -119,6 +120,38 @@ describe('standalone sandbox server', () => {
     const refused = startSandboxServer(env, { log: () => undefined });
     await expect(refused).rejects.toThrow(ConfigError);
     await expect(refused).rejects.toThrow(/SANDBOX_CLIENT_SECRET: required/);
+  });
+
+  it.each([
+    ['is missing', undefined, /SANDBOX_REDIRECT_URIS: required/],
+    ['is blank', ' , ', /SANDBOX_REDIRECT_URIS/],
+    ['is not an http(s) URL', 'javascript:alert(1)', /SANDBOX_REDIRECT_URIS/],
+  ])('refuses to start when SANDBOX_REDIRECT_URIS %s', async (_case, value: string | undefined, message: RegExp) => {
+    const env = environment(await newDataDir());
+    if (value === undefined) delete env.SANDBOX_REDIRECT_URIS;
+    else env.SANDBOX_REDIRECT_URIS = value;
+    const refused = startSandboxServer(env, { log: () => undefined });
+    await expect(refused).rejects.toThrow(ConfigError);
+    await expect(refused).rejects.toThrow(message);
+  });
+
+  it('sends a sign-in back only to a callback listed in SANDBOX_REDIRECT_URIS', async () => {
+    const other = 'https://bots.example.com/oauth/callback';
+    const server = await startSandboxServer(environment(await newDataDir(), { SANDBOX_REDIRECT_URIS: `${REDIRECT_URI}, ${other}` }), { log: () => undefined });
+    try {
+      const authorize = (redirectUri: string): Promise<Response> =>
+        fetch(
+          `${server.url}/sandbox/authorize?${new URLSearchParams({ audience: 'api.atlassian.com', client_id: CLIENT_ID, scope: ALL_SCOPES.join(' '), redirect_uri: redirectUri, state: 's', response_type: 'code', prompt: 'consent' }).toString()}`,
+          { redirect: 'manual' },
+        );
+      expect((await authorize(REDIRECT_URI)).status).toBe(200);
+      expect((await authorize(other)).status).toBe(200);
+      const stranger = await authorize('https://evil.example/oauth/callback');
+      expect(stranger.status).toBe(400);
+      expect(stranger.headers.get('location')).toBeNull();
+    } finally {
+      await server.close();
+    }
   });
 
   it('names a bad variable without ever printing the secret', async () => {

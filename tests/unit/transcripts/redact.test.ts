@@ -1,6 +1,13 @@
 import { REDACTED, redactSecrets, redactText, redactUrl } from '../../../services/transcripts/redact.js';
 
 describe('redactSecrets', () => {
+  it('hides a message that is only a sign-in confirmation code, and leaves other numbers alone', () => {
+    expect(redactSecrets({ type: 'message', text: '123 456' }).text).toBe(REDACTED);
+    expect(redactSecrets({ type: 'message', text: '123456' }).text).toBe(REDACTED);
+    expect(redactSecrets({ type: 'message', text: 'list pages 123456' }).text).toBe('list pages 123456');
+    expect(redactSecrets({ type: 'message', text: '2026' }).text).toBe('2026');
+  });
+
   it('hides the query string of our sign-in link and of the provider authorize and callback URLs', () => {
     expect(redactUrl('http://localhost:3978/oauth/start?id=abc123')).toBe(`http://localhost:3978/oauth/start?${REDACTED}`);
     expect(redactUrl('https://auth.atlassian.com/authorize?audience=api.atlassian.com&state=s3cr3t&client_id=x')).toBe(`https://auth.atlassian.com/authorize?${REDACTED}`);

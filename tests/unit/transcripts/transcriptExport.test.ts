@@ -125,6 +125,24 @@ describe.each(environments)('transcripts:export on %s', (_name, start) => {
     expect(missing.stderr.join('\n')).toContain('No recorded conversation "nobody"');
   });
 
+  it('splits a segment recorded before names were unique (a_b + same, a + b_same) into one file per conversation', async () => {
+    const legacy = (second: number) => `${TRANSCRIPTS_PREFIX}a_b_same/${String(base + second * 1000).padStart(15, '0')}-t${second}-0000`;
+    await bot.store.put(legacy(1), { channelId: 'a_b', conversationId: 'same', activities: [message('first pair')] });
+    await bot.store.put(legacy(2), { channelId: 'a', conversationId: 'b_same', activities: [message('second pair')] });
+    await bot.store.put(legacy(3), { channelId: 'a_b', conversationId: 'same', activities: [message('first pair again')] });
+
+    expect((await exportCommand([out], bot.env)).code).toBe(0);
+    const first = transcriptFileName('a_b', 'same');
+    const second = transcriptFileName('a', 'b_same');
+    expect((await readdir(out)).sort()).toEqual([first, second].sort());
+    expect((await readActivities(path.join(out, first))).map((activity) => activity.text)).toEqual(['first pair', 'first pair again']);
+    expect((await readActivities(path.join(out, second))).map((activity) => activity.text)).toEqual(['second pair']);
+
+    const one = path.join(out, 'one');
+    expect((await exportCommand([one, '--conversation', 'b_same'], bot.env)).code).toBe(0);
+    expect(await readdir(one)).toEqual([second]);
+  });
+
   it('with --delete removes what it exported; a later export never overwrites the earlier file', async () => {
     await records.append('webchat', 'c', [message('first')], turn(1));
     const first = await exportCommand([out, '--delete'], bot.env);

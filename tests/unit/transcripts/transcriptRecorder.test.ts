@@ -6,6 +6,9 @@ import { recordTranscripts } from '../../../bots/transcriptRecorder.js';
 import { TranscriptFiles, transcriptFileName } from '../../../services/transcripts/transcriptFiles.js';
 import { createLogger } from '../../../services/logging/logger.js';
 
+/** Any 32 bytes: the recorder needs a key for its user-id pseudonyms. */
+const TEST_USER_ID_KEY = Buffer.alloc(32, 7);
+
 const temporaryFolder = () => mkdtemp(path.join(os.tmpdir(), 'transcripts-'));
 interface Written {
   id: string;
@@ -31,7 +34,7 @@ describe('TranscriptRecorder', () => {
       await context.sendActivities([{ type: ActivityTypes.Typing }, MessageFactory.suggestedActions(['Create'], 'Ready?')]);
     });
     const files = new TranscriptFiles({ directory });
-    recordTranscripts(adapter, files);
+    recordTranscripts(adapter, files, { userIdKey: TEST_USER_ID_KEY });
     await adapter.send('hello').startTest();
     await adapter.send('again').startTest();
 
@@ -64,7 +67,7 @@ describe('TranscriptRecorder', () => {
     const directory = await temporaryFolder();
     const adapter = new TestAdapter();
     const files = new TranscriptFiles({ directory });
-    recordTranscripts(adapter, files);
+    recordTranscripts(adapter, files, { userIdKey: TEST_USER_ID_KEY });
     await adapter.processActivity({ type: 'event', name: 'ContinueConversation' }, async (context: TurnContext) => {
       await context.sendActivity('a proactive hello');
     });
@@ -90,7 +93,7 @@ describe('TranscriptRecorder', () => {
       await context.sendActivity(MessageFactory.attachment(card));
     });
     const files = new TranscriptFiles({ directory });
-    recordTranscripts(adapter, files);
+    recordTranscripts(adapter, files, { userIdKey: TEST_USER_ID_KEY });
     await adapter.send({ type: 'message', text: 'hi', channelData: { token: 'SECRET-TOKEN' } }).startTest();
     const text = await readFile(files.fileFor('test', 'Convo1'), 'utf8');
     expect(text).not.toMatch(/SECRET-LINK-ID|SECRET-TOKEN/);
@@ -114,7 +117,7 @@ describe('TranscriptRecorder', () => {
       await context.sendActivities(held);
     });
     const files = new TranscriptFiles({ directory });
-    recordTranscripts(adapter, files);
+    recordTranscripts(adapter, files, { userIdKey: TEST_USER_ID_KEY });
     await adapter.send('hi').assertReply('first').assertReply('second').startTest();
     const activities = await readJson(files.fileFor('test', 'Convo1'));
     expect(activities.map((a) => a.text)).toEqual(['hi', 'first', 'second']);
@@ -129,7 +132,7 @@ describe('TranscriptRecorder', () => {
       await context.sendActivity('Sorry, something went wrong on my side.');
     };
     const files = new TranscriptFiles({ directory });
-    recordTranscripts(adapter, files);
+    recordTranscripts(adapter, files, { userIdKey: TEST_USER_ID_KEY });
     await adapter.send('hi').assertReply('Sorry, something went wrong on my side.').startTest();
     const activities = await readJson(files.fileFor('test', 'Convo1'));
     expect(activities.map((a) => [a.from.role, a.text])).toEqual([
@@ -146,9 +149,66 @@ describe('TranscriptRecorder', () => {
     const adapter = new TestAdapter(async (context) => {
       await context.sendActivity('still answering');
     });
-    recordTranscripts(adapter, new TranscriptFiles({ directory: path.join(blocker, 'sub') }), { logger: createLogger('error', (line) => lines.push(line)) });
+    recordTranscripts(adapter, new TranscriptFiles({ directory: path.join(blocker, 'sub') }), { logger: createLogger('error', (line) => lines.push(line)), userIdKey: TEST_USER_ID_KEY });
     await adapter.send('hi').assertReply('still answering').startTest();
     expect(lines.join('\n')).toMatch(/could not write the transcript/);
+  });
+});
+
+describe('TranscriptRecorder: user ids as pseudonyms', () => {
+  const reference = {
+    channelId: 'msteams',
+    serviceUrl: 'https://smba.example/',
+    conversation: { id: 'conv-1' },
+    user: { id: '29:alice-teams-id', name: 'Alice', aadObjectId: 'aad-alice-object-id' },
+    bot: { id: '28:the-bot', name: 'Bot' },
+  };
+
+  async function record(key: Buffer, conversationId = 'conv-1'): Promise<{ text: string; activities: Array<Record<string, any>> }> {
+    const directory = await temporaryFolder();
+    const adapter = new TestAdapter(async (context) => {
+      await context.sendActivity(`You said ${context.activity.text}`);
+    });
+    adapter.conversation = { ...reference, conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' } };
+    const files = new TranscriptFiles({ directory });
+    recordTranscripts(adapter, files, { userIdKey: key });
+    await adapter
+      .send({ type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: '28:the-bot', name: 'Bot' }, { id: '29:alice-teams-id', name: 'Alice' }] })
+      .send('hello')
+      .send({ type: ActivityTypes.Event, name: 'some/event', value: { reference: { user: { id: '29:alice-teams-id' }, bot: { id: '28:the-bot' } } } })
+      .startTest();
+    const text = await readFile(files.fileFor('msteams', conversationId), 'utf8');
+    // `any`: transcript JSON in many shapes; each assertion reads the fields it checks.
+    return { text, activities: JSON.parse(text) as Array<Record<string, any>> };
+  }
+
+  it("replaces the user's ids everywhere (accounts, members, references) by one keyed pseudonym; the bot's stay", async () => {
+    const { text, activities } = await record(TEST_USER_ID_KEY);
+    expect(text).not.toContain('alice-teams-id');
+    expect(text).not.toContain('aad-alice-object-id');
+    const userIds = new Set<string>();
+    for (const activity of activities) {
+      const user = activity.from.role === 'bot' ? activity.recipient : activity.from;
+      const bot = activity.from.role === 'bot' ? activity.from : activity.recipient;
+      expect(bot.id).toBe('28:the-bot');
+      userIds.add(user.id);
+      if (user.aadObjectId !== undefined) userIds.add(`aad:${user.aadObjectId}`);
+    }
+    const [pseudonym, ...others] = [...userIds].filter((id) => !id.startsWith('aad:'));
+    expect(others).toEqual([]);
+    expect(pseudonym).toMatch(/^user-[0-9a-f]{16}$/);
+    const update = activities.find((activity) => activity.type === 'conversationUpdate')!;
+    expect(update.membersAdded).toEqual([{ id: '28:the-bot', name: 'Bot' }, { id: pseudonym, name: 'Alice' }]);
+    const event = activities.find((activity) => activity.type === 'event')!;
+    expect(event.value.reference).toEqual({ user: { id: pseudonym }, bot: { id: '28:the-bot' } });
+  });
+
+  it('is stable for a key and a conversation, and differs with another key or in another conversation', async () => {
+    const userIdIn = (activities: Array<Record<string, any>>) => activities.find((activity) => activity.type === 'message' && activity.from.role === 'user')!.from.id as string;
+    const once = userIdIn((await record(TEST_USER_ID_KEY)).activities);
+    expect(userIdIn((await record(TEST_USER_ID_KEY)).activities)).toBe(once);
+    expect(userIdIn((await record(Buffer.alloc(32, 8))).activities)).not.toBe(once);
+    expect(userIdIn((await record(TEST_USER_ID_KEY, 'conv-2')).activities)).not.toBe(once);
   });
 });
 
@@ -171,9 +231,40 @@ describe('TranscriptFiles', () => {
   it('makes safe, distinct file names from any conversation id', () => {
     expect(transcriptFileName('msteams', 'plain-id_1')).toBe('msteams_plain-id_1.transcript');
     const a = transcriptFileName('emulator', '../../etc/passwd');
-    expect(a).toMatch(/^emulator_-etc-passwd-[0-9a-f]{10}\.transcript$/);
+    expect(a).toMatch(/^emulator_-etc-passwd--[0-9a-f]{16}\.transcript$/);
     expect(transcriptFileName('emulator', 'x|y')).not.toBe(transcriptFileName('emulator', 'x/y'));
     expect(transcriptFileName('emulator', 'z'.repeat(500)).length).toBeLessThan(160);
+  });
+
+  it('gives the pairs a_b + same and a + b_same two files, and records them apart', async () => {
+    expect(transcriptFileName('a', 'b_same')).toBe('a_b_same.transcript');
+    expect(transcriptFileName('a_b', 'same')).toMatch(/^a-b_same--[0-9a-f]{16}\.transcript$/);
+    const files = new TranscriptFiles({ directory: await temporaryFolder() });
+    await files.append('a_b', 'same', [{ type: 'message', text: 'first pair' }]);
+    await files.append('a', 'b_same', [{ type: 'message', text: 'second pair' }]);
+    expect((await readJson(files.fileFor('a_b', 'same'))).map((x) => x.text)).toEqual(['first pair']);
+    expect((await readJson(files.fileFor('a', 'b_same'))).map((x) => x.text)).toEqual(['second pair']);
+  });
+
+  it('never gives two pairs one name (every pair of short ids over a tricky alphabet)', () => {
+    const alphabet = ['a', '_', '-', '|', 'A'];
+    const ids = [''];
+    for (let length = 1; length <= 3; length++) {
+      for (const id of ids.filter((candidate) => candidate.length === length - 1)) for (const letter of alphabet) ids.push(`${id}${letter}`);
+    }
+    const byName = new Map<string, string>();
+    const problems: string[] = [];
+    for (const channel of ids) {
+      for (const conversation of ids) {
+        const name = transcriptFileName(channel, conversation);
+        const pair = JSON.stringify([channel, conversation]);
+        if (!/^[A-Za-z0-9_-]+\.transcript$/.test(name)) problems.push(`${pair} → unsafe ${name}`);
+        if (byName.has(name)) problems.push(`${pair} and ${byName.get(name)} → ${name}`);
+        byName.set(name, pair);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(byName.size).toBe(ids.length ** 2);
   });
 
   it('stops recording a conversation at its cap and says so once', async () => {

@@ -24,6 +24,9 @@ import { exportTranscripts } from '../../../tools/transcripts/exportTranscripts.
 import { parseTranscript, toTurns, describeAction } from '../../../tools/replay/transcript.js';
 import { azuriteForThisFile, uniqueContainer } from '../../helpers/azurite.js';
 
+/** Any 32 bytes: the recorder needs a key for its user-id pseudonyms. */
+const TEST_USER_ID_KEY = Buffer.alloc(32, 7);
+
 const azurite = azuriteForThisFile();
 
 const temporaryFolder = (prefix: string) => mkdtemp(path.join(os.tmpdir(), prefix));
@@ -68,7 +71,7 @@ function instance(store: RecordStore, now: () => Date, logger = createLogger('si
   adapter.onTurnError = async (context) => {
     await context.sendActivity('Sorry, something went wrong on my side.');
   };
-  recordTranscripts(adapter, new TranscriptRecords(store, { logger }), { now, logger });
+  recordTranscripts(adapter, new TranscriptRecords(store, { logger }), { now, logger, userIdKey: TEST_USER_ID_KEY });
   return adapter;
 }
 
@@ -218,7 +221,7 @@ describe('recording to several sinks', () => {
     const adapter = new TestAdapter(async (context) => {
       await context.sendActivity('still answering');
     });
-    recordTranscripts(adapter, [failing, files, new TranscriptRecords(store)], { logger: createLogger('error', (line) => lines.push(line)) });
+    recordTranscripts(adapter, [failing, files, new TranscriptRecords(store)], { logger: createLogger('error', (line) => lines.push(line)), userIdKey: TEST_USER_ID_KEY });
     await adapter.send({ type: 'message', text: 'hi', channelData: { token: 'SECRET-TOKEN' } }).assertReply('still answering').startTest();
 
     expect(lines.join('\n')).toMatch(/could not write the transcript/);

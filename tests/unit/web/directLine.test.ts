@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
+import { botRequestBodies } from '../../../web/http/bodyPolicies.js';
 import { silentLogger } from '../../../services/logging/logger.js';
 import { ConversationStore, LOCAL_BOT, mountLocalDirectLine } from '../../../web/directLine/index.js';
 import type { DirectLineActivity } from '../../../web/directLine/conversationStore.js';
@@ -19,7 +20,7 @@ interface Harness {
 async function startDirectLine(onDeliver?: (activity: DirectLineActivity, url: string) => Promise<void>): Promise<Harness> {
   const server = restify.createServer();
   server.use(restify.plugins.queryParser());
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  server.use(botRequestBodies({ requireBearerToken: false }));
   const delivered: DirectLineActivity[] = [];
   let url = '';
   const store = mountLocalDirectLine(server, {
@@ -206,6 +207,25 @@ describe('local Direct Line: the bot side and watermarks', () => {
     expect(dl.store.find(id)!.history).toHaveLength(0);
   });
 
+  it('refuses the connector routes to a proxy on this machine (X-Forwarded-For and friends), so a tunnel cannot post as the bot', async () => {
+    dl = await startDirectLine();
+    const { id } = dl.store.open('user-abcdef12');
+    for (const header of ['X-Forwarded-For', 'Forwarded', 'X-Real-IP', 'X-Forwarded-Host']) {
+      for (const path of [`/v3/conversations/${id}/activities`, `/v3/conversations/${id}/activities/some-reply-id`]) {
+        const relayed = await call(`${dl.url}${path}`, {
+          method: 'POST',
+          headers: { ...json(), [header]: header === 'Forwarded' ? 'for=203.0.113.9' : '203.0.113.9' },
+          body: JSON.stringify({ type: 'message', text: 'injected', from: LOCAL_BOT }),
+        });
+        expect({ header, path, status: relayed.status }).toEqual({ header, path, status: 403 });
+        expect(relayed.body.error.message).toMatch(/loopback/);
+      }
+    }
+    expect(dl.store.find(id)!.history).toHaveLength(0);
+    const direct = await call(`${dl.url}/v3/conversations/${id}/activities`, { method: 'POST', headers: json(), body: JSON.stringify({ type: 'message', text: 'ok' }) });
+    expect(direct.status).toBe(200);
+  });
+
   it('hands activities to the bot one at a time, in the order they were posted, even when the bot is slow', async () => {
     const seen: string[] = [];
     dl = await startDirectLine(async (activity) => {
@@ -251,6 +271,49 @@ describe('ConversationStore limits', () => {
     expect(store.findByToken(b.token)).toBeUndefined();
     expect(store.findByToken(a.token)).toBe(a);
     expect(store.findByToken(c.token)).toBe(c);
+  });
+
+  it('pushes out conversations that never started before live ones: 1,000 unused sessions leave a live chat alone', () => {
+    const store = new ConversationStore();
+    const live = store.open('web-live');
+    live.started = true;
+    const flood = Array.from({ length: 1000 }, (_, i) => store.open(`web-flood-${i}`));
+    expect(store.size).toBe(1000);
+    expect(store.has(live.id)).toBe(true);
+    expect(store.findByToken(live.token)).toBe(live);
+    // The oldest of the flood went first, and the store never grew past its bound.
+    expect(store.has(flood[0]!.id)).toBe(false);
+    expect(store.has(flood[999]!.id)).toBe(true);
+  });
+
+  it('when every conversation is live, drops the least recently used', () => {
+    const store = new ConversationStore({ maxConversations: 2 });
+    const a = store.open('web-a');
+    const b = store.open('web-b');
+    a.started = b.started = true;
+    store.find(a.id);
+    store.open('web-c');
+    expect(store.has(b.id)).toBe(false);
+    expect(store.has(a.id)).toBe(true);
+  });
+
+  it("caps one user's conversations, dropping that user's oldest unstarted one first, and leaves others alone", () => {
+    const store = new ConversationStore({ maxPerUser: 3 });
+    const other = store.open('web-other');
+    const first = store.open('web-one');
+    first.started = true;
+    const second = store.open('web-one');
+    const third = store.open('web-one');
+    third.started = true;
+    const fourth = store.open('web-one');
+    expect([first, second, third, fourth].map((conversation) => store.has(conversation.id))).toEqual([true, false, true, true]);
+    fourth.started = true;
+    const fifth = store.open('web-one');
+    // None unstarted: the least recently used of this user's goes.
+    expect([first, third, fourth, fifth].map((conversation) => store.has(conversation.id))).toEqual([false, true, true, true]);
+    expect(store.has(other.id)).toBe(true);
+    for (let i = 0; i < 50; i++) store.open('web-one');
+    expect(store.size).toBe(4);
   });
 
   it('keeps at most maxActivities per conversation while watermarks stay absolute', () => {

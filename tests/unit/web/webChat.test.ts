@@ -1,21 +1,32 @@
 /**
  * The Web Chat page, its bundle and `/webchat/session` over HTTP: locally (a token of the built-in Direct Line)
  * and with DIRECT_LINE_SECRET, where the request that would go to Azure goes to a local fake Direct Line instead.
+ * The session's user id is the server-issued one in the signed cookie, whatever the body says.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
+import { botRequestBodies } from '../../../web/http/bodyPolicies.js';
 import { loadConfig } from '../../../services/config/config.js';
 import { silentLogger } from '../../../services/logging/logger.js';
 import { ConversationStore } from '../../../web/directLine/index.js';
-import { mountWebChat } from '../../../web/webChat/routes.js';
+import { BrowserIdentity } from '../../../web/webChat/browserIdentity.js';
+import { mountWebChat, SESSION_BUDGET, TOO_MANY_SESSIONS } from '../../../web/webChat/routes.js';
 import { azureSessions, localSessions, SessionSource, unavailableSessions } from '../../../web/webChat/sessions.js';
 
-async function startPage(options: { sandbox: boolean; sessions: SessionSource }): Promise<{ url: string; close(): Promise<void> }> {
+const KEY = Buffer.alloc(32, 1);
+
+async function startPage(options: { sandbox: boolean; sessions: SessionSource; identity?: BrowserIdentity }): Promise<{ url: string; close(): Promise<void> }> {
   const server = restify.createServer();
   server.use(restify.plugins.queryParser());
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
-  mountWebChat(server, { ...options, logger: silentLogger });
+  server.use(botRequestBodies({ requireBearerToken: false }));
+  mountWebChat(server, {
+    sandbox: options.sandbox,
+    sessions: options.sessions,
+    identity: options.identity ?? new BrowserIdentity(KEY, { secure: false }),
+    trustProxy: { kind: 'none' },
+    logger: silentLogger,
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -51,8 +62,19 @@ async function fakeAzureDirectLine(status: number, reply: unknown): Promise<{ ur
   };
 }
 
-const askSession = (url: string, body: unknown) =>
-  fetch(`${url}/webchat/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const askSession = (url: string, body: unknown, cookie?: string) =>
+  fetch(`${url}/webchat/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+
+/** The `name=value` part of the response's one Set-Cookie, as a browser would send it back. */
+function cookieFrom(response: Response): string {
+  const cookies = response.headers.getSetCookie();
+  expect(cookies).toHaveLength(1);
+  return cookies[0]!.split(';')[0]!;
+}
 
 describe('the Web Chat page', () => {
   it('says when the sandbox is in use, links to its viewer, and loads Web Chat from this server', async () => {
@@ -101,29 +123,90 @@ describe('the Web Chat page', () => {
 });
 
 describe('/webchat/session', () => {
-  it('opens a local Direct Line conversation for the browser user, with a token only that conversation accepts', async () => {
+  it('opens a local Direct Line conversation for a server-issued id in a signed HttpOnly cookie, ignoring the body', async () => {
     const store = new ConversationStore();
     const page = await startPage({ sandbox: true, sessions: localSessions(store) });
     try {
       const response = await askSession(page.url, { userId: 'user-0123456789abcdef' });
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toBe('no-store');
-      const session = (await response.json()) as { token: string };
-      expect(session).toEqual({ token: expect.any(String), domain: '/v3/directline', webSocket: false, userId: 'user-0123456789abcdef' });
-      expect(store.findByToken(session.token)?.userId).toBe('user-0123456789abcdef');
+      const setCookie = response.headers.getSetCookie()[0]!;
+      expect(setCookie).toMatch(/^webchat-id=web-[0-9a-f]{32}\.[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
+      const session = (await response.json()) as { token: string; userId: string };
+      expect(session).toEqual({ token: expect.any(String), domain: '/v3/directline', webSocket: false, userId: expect.stringMatching(/^web-[0-9a-f]{32}$/) });
+      expect(session.userId).not.toBe('user-0123456789abcdef');
+      expect(setCookie).toContain(`webchat-id=${session.userId}.`);
+      expect(store.findByToken(session.token)?.userId).toBe(session.userId);
     } finally {
       await page.close();
     }
   });
 
-  it('refuses user ids that are missing, malformed, or reserved by Direct Line (dl_)', async () => {
+  it("keeps the browser's id across reloads (its cookie), whatever id the body names", async () => {
     const store = new ConversationStore();
     const page = await startPage({ sandbox: true, sessions: localSessions(store) });
     try {
-      for (const body of [{}, { userId: 'short' }, { userId: 'has spaces in it' }, { userId: 'dl_0123456789' }, { userId: 'x'.repeat(65) }]) {
-        expect({ body, status: (await askSession(page.url, body)).status }).toEqual({ body, status: 400 });
+      const first = await askSession(page.url, {});
+      const cookie = cookieFrom(first);
+      const { userId } = (await first.json()) as { userId: string };
+      const reload = await askSession(page.url, { userId: 'someone-elses-id' }, cookie);
+      expect(reload.status).toBe(200);
+      expect(reload.headers.getSetCookie()).toEqual([]); // nothing new to set
+      expect(((await reload.json()) as { userId: string }).userId).toBe(userId);
+      // No body, or one that is not JSON: the id still comes from the cookie.
+      const bare = await fetch(`${page.url}/webchat/session`, { method: 'POST', headers: { Cookie: cookie } });
+      expect(((await bare.json()) as { userId: string }).userId).toBe(userId);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('replaces a tampered, foreign or malformed cookie by a new identity', async () => {
+    const page = await startPage({ sandbox: true, sessions: localSessions(new ConversationStore()) });
+    const foreign = await startPage({ sandbox: true, sessions: localSessions(new ConversationStore()), identity: new BrowserIdentity(Buffer.alloc(32, 2), { secure: false }) });
+    try {
+      const first = await askSession(page.url, {});
+      const cookie = cookieFrom(first);
+      const { userId } = (await first.json()) as { userId: string };
+      const [name, value] = cookie.split('=') as [string, string];
+      const [id, signature] = value.split('.') as [string, string];
+      const otherId = `web-${'0'.repeat(32)}`;
+      const flipped = `${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`;
+      const foreignCookie = cookieFrom(await askSession(foreign.url, {}));
+      for (const forged of [`${name}=${otherId}.${signature}`, `${name}=${id}.${flipped}`, `${name}=${id}`, `${name}=${otherId}`, foreignCookie]) {
+        const response = await askSession(page.url, {}, forged);
+        const issued = (await response.json()) as { userId: string };
+        expect({ forged, reissued: response.headers.getSetCookie().length }).toEqual({ forged, reissued: 1 });
+        expect(issued.userId).not.toBe(userId);
+        expect(issued.userId).not.toBe(otherId);
+        expect(cookieFrom(response)).not.toBe(forged);
       }
-      expect(store.size).toBe(0);
+    } finally {
+      await page.close();
+      await foreign.close();
+    }
+  });
+
+  it('over https, the cookie is Secure and __Host- prefixed', async () => {
+    const page = await startPage({ sandbox: true, sessions: localSessions(new ConversationStore()), identity: new BrowserIdentity(KEY, { secure: true }) });
+    try {
+      const setCookie = (await askSession(page.url, {})).headers.getSetCookie()[0]!;
+      expect(setCookie).toMatch(/^__Host-webchat-id=web-[0-9a-f]{32}\.\S+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax; Secure$/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it(`opens ${SESSION_BUDGET.burst} sessions at once per client address, then answers 429 with a message the page shows`, async () => {
+    const store = new ConversationStore();
+    const page = await startPage({ sandbox: true, sessions: localSessions(store) });
+    try {
+      for (let i = 0; i < SESSION_BUDGET.burst; i++) expect((await askSession(page.url, {})).status).toBe(200);
+      const refused = await askSession(page.url, {});
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('60');
+      expect(((await refused.json()) as { message: string }).message).toBe(TOO_MANY_SESSIONS);
+      expect(store.size).toBe(SESSION_BUDGET.burst);
     } finally {
       await page.close();
     }
@@ -134,13 +217,14 @@ describe('/webchat/session', () => {
     const page = await startPage({ sandbox: false, sessions: azureSessions({ secret: 'the-direct-line-secret', url: azure.url }) });
     try {
       const response = await askSession(page.url, { userId: 'user-0123456789abcdef' });
+      const browserId = /^webchat-id=(web-[0-9a-f]{32})\./.exec(cookieFrom(response))![1]!;
       const text = await response.text();
       expect(response.status).toBe(200);
       expect(JSON.parse(text)).toEqual({
         token: 'azure-token',
         domain: `${azure.url}/v3/directline`,
         webSocket: true,
-        userId: 'dl_user-0123456789abcdef',
+        userId: `dl_${browserId}`,
       });
       expect(text).not.toContain('the-direct-line-secret');
       expect(azure.requests).toEqual([
@@ -148,7 +232,7 @@ describe('/webchat/session', () => {
           method: 'POST',
           url: '/v3/directline/tokens/generate',
           authorization: 'Bearer the-direct-line-secret',
-          body: JSON.stringify({ user: { id: 'dl_user-0123456789abcdef' } }),
+          body: JSON.stringify({ user: { id: `dl_${browserId}` } }),
         },
       ]);
     } finally {
