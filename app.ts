@@ -23,12 +23,13 @@ import { MainDialog } from './dialogs/mainDialog.js';
 import { AuthService } from './services/auth/authService.js';
 import { Config, loadConfig, SANDBOX_CLIENT_ID } from './services/config/config.js';
 import { ConfluenceClient } from './services/confluence/client.js';
-import { createLogger, Logger } from './services/logging/logger.js';
+import { createLogger, Logger, stdoutSink } from './services/logging/logger.js';
 import { FileStateStorage } from './services/storage/fileStateStorage.js';
 import { LocalRecordStore } from './services/storage/localRecordStore.js';
 import { openRecordStore } from './services/storage/openRecordStore.js';
 import { RecordStateStorage } from './services/storage/recordStateStorage.js';
 import { createSandbox, Sandbox, SEED_WITH_DOCS } from './sandbox/index.js';
+import type { ClientResolver } from './sandbox/context.js';
 import { inspectActivity } from './web/activityGuard.js';
 import { serviceUrlPolicy } from './bots/serviceUrlPolicy.js';
 import { mountOAuthRoutes } from './web/oauthRoutes.js';
@@ -48,23 +49,27 @@ export interface RunningApp {
   closing(): string;
 }
 
+/** How long a stopping server lets a request still being answered finish once no turn is left. */
+const CONNECTION_GRACE_MS = 1000;
+
 export interface StartOptions {
   /** Deadline of each Bot Connector call (bots/channelConnector.ts); tests shorten it, the product keeps 20 s. */
   connectorTimeoutMs?: number;
 }
 
-/** The sandbox's app registry: the system app, and every custom profile registered with the admin CLI. */
-export function sandboxClientResolver(auth: AuthService, systemSecret: string): (clientId: string) => Promise<string | undefined> {
+/** The sandbox's app registry: the system app, and every custom profile registered with the admin CLI, by name. */
+export function sandboxClientResolver(auth: AuthService, systemSecret: string): ClientResolver {
   return async (clientId) => {
-    if (clientId === SANDBOX_CLIENT_ID) return systemSecret;
+    if (clientId === SANDBOX_CLIENT_ID) return { secret: systemSecret, name: 'Confluence assistant (system app)' };
     const profile = (await auth.profiles.list()).find((candidate) => candidate.clientId === clientId);
-    return profile ? (await auth.profiles.get(profile.name))?.clientSecret : undefined;
+    const secret = profile ? (await auth.profiles.get(profile.name))?.clientSecret : undefined;
+    return profile && secret !== undefined ? { secret, name: `Confluence assistant (profile "${profile.name}")` } : undefined;
   };
 }
 
 export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Logger, options: StartOptions = {}): Promise<RunningApp> {
   const config = loadConfig(env);
-  const log = logger ?? createLogger(config.logLevel);
+  const log = logger ?? createLogger(config.logLevel, stdoutSink, {}, config.logFormat);
 
   const records = await openRecordStore(config);
   const auth = await AuthService.open({ config, records, logger: log, onAdminAttention: (message) => log.warn(message) });
@@ -121,6 +126,12 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
   // refuses new ones, so Bot Framework channels retry them against the next instance.
   let draining = false;
   let closingStage = 'not closing';
+  // While stopping, every answer ends its connection: Web Chat polls every half second over one keep-alive
+  // connection, which would otherwise never go idle and keep the process alive until the shutdown deadline.
+  server.pre((_req, res, next) => {
+    if (draining) res.setHeader('Connection', 'close');
+    next();
+  });
   const requestsInFlight = new Set<Promise<void>>();
   // Emulator mode: replies go only to this machine or ALLOWED_SERVICE_URLS (the adapter enforces it too).
   const serviceUrls = serviceUrlPolicy(config);
@@ -190,6 +201,8 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
     sandbox: config.sandbox,
     emulatorAuth: config.microsoft ? 'Bot Framework JWT enforced' : 'disabled (Emulator mode)',
   });
+  // The one line a person starting the bot needs (plain with LOG_FORMAT=pretty, the default at a terminal).
+  log.info(`Open ${config.publicUrl} or connect the Emulator to http://localhost:${address.port}/api/messages`);
   if (config.sandbox) {
     log.info(`Using the built-in Confluence sandbox (no ATLASSIAN_CLIENT_ID set). Browse it at ${config.publicUrl}/sandbox`);
   }
@@ -206,7 +219,13 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
       closingStage = 'waiting for queued and proactive turns';
       await bot.idle();
       closingStage = 'waiting for open HTTP connections to close';
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        // Stops listening and closes idle keep-alive connections; a request being answered closes its own (above).
+        server.close(() => resolve());
+        // No turn is left, so whatever still holds a connection after a second (a client that stalls mid-request)
+        // is cut rather than waited for.
+        setTimeout(() => server.server.closeAllConnections(), CONNECTION_GRACE_MS).unref();
+      });
       closingStage = 'closing the sandbox';
       await sandbox?.close();
       closingStage = 'closed';

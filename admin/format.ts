@@ -1,9 +1,10 @@
 /** How the admin CLI shows profiles and status: plain lines, never a secret. */
 import type { AuthStatus } from '../services/auth/authService.js';
 import type { CustomProfileSummary } from '../services/auth/profiles.js';
+import { ADMIN } from './usage.js';
 
 export function formatProfiles(profiles: CustomProfileSummary[]): string {
-  if (profiles.length === 0) return 'No custom profiles. Add one with: profile add <name> ...\n';
+  if (profiles.length === 0) return `No custom profiles. Add one with: ${ADMIN} profile add <name> ...\n`;
   return profiles
     .map((profile) =>
       [
@@ -37,7 +38,7 @@ export function formatStatus(status: AuthStatus): string {
   }
   lines.push(`User tokens stored for this profile: ${status.userTokens}`);
   if (status.mode === 'preauthorized' && !status.sharedToken.stored) {
-    lines.push('The bot cannot reach Confluence until an administrator runs: authorize');
+    lines.push(`The bot cannot reach Confluence until an administrator runs: ${ADMIN} authorize`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -6,12 +6,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AuthService } from '../services/auth/authService.js';
 import { ProfileError, ProfileValidationError } from '../services/auth/profiles.js';
-import { loadConfig } from '../services/config/config.js';
+import { loadConfig, type Config } from '../services/config/config.js';
+import { checkRunningBot } from './botCheck.js';
 import { formatProfiles, formatStatus } from './format.js';
 import { codeIn } from '../services/auth/signInConfirmations.js';
 import type { ConfirmOutcome } from '../services/auth/types.js';
 import { readFirstLine, readSecretFile, readSecretFromStdin, type SecretStdin } from './secretInput.js';
-import { USAGE } from './usage.js';
+import { ADMIN, USAGE } from './usage.js';
 
 export interface AdminIo {
   stdout: { write(text: string): unknown };
@@ -54,21 +55,23 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
   }
   try {
     const run = await commandFor(command, rest, io);
-    const service = await openService(io.env);
-    io.stdout.write(await run(service));
+    const config = loadConfig(io.env);
+    const service = await AuthService.open({ config });
+    io.stdout.write(await run(service, config));
     return EXIT_OK;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ProfileValidationError) {
-      io.stderr.write(`${error.message}\n\n${USAGE}`);
+      const message = error instanceof ProfileValidationError ? `profile add: ${inFlagTerms(error.message)}` : error.message;
+      io.stderr.write(`${message}\n\n${USAGE}`);
       return EXIT_USAGE;
     }
     // Our errors say what went wrong and what to do, and never carry a secret; show them without a stack.
-    io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(`${withFullCommands(error instanceof Error ? error.message : String(error))}\n`);
     return EXIT_FAILED;
   }
 }
 
-type Command = (service: AuthService) => Promise<string>;
+type Command = (service: AuthService, config: Config) => Promise<string>;
 
 /** Parses the arguments (and reads a secret) before anything is opened, so bad arguments never touch the database. */
 async function commandFor(command: string, rest: string[], io: AdminIo): Promise<Command> {
@@ -78,16 +81,16 @@ async function commandFor(command: string, rest: string[], io: AdminIo): Promise
     case 'use':
       return useCommand(rest);
     case 'authorize':
-      parse(rest, {}, 0);
-      return (service) => authorizeCommand(service, io);
+      parse('authorize', rest, {}, 0);
+      return (service, config) => authorizeCommand(service, config, io);
     case 'confirm': {
-      const { positionals } = parse(rest, {}, 1);
+      const { positionals } = parse('confirm', rest, {}, 1);
       const code = codeIn(positionals[0]!);
       if (code === undefined) throw new UsageError('confirm: expected the 6-digit code shown on the Connected page.');
       return async (service) => describeConfirmation(await service.confirmPreauthorization(code), await service.describe());
     }
     case 'status':
-      parse(rest, {}, 0);
+      parse('status', rest, {}, 0);
       return async (service) => formatStatus(await service.status());
     default:
       throw new UsageError(`Unknown command "${command}".`);
@@ -98,7 +101,7 @@ async function profileCommand(rest: string[], io: AdminIo): Promise<Command> {
   const [action, ...args] = rest;
   switch (action) {
     case 'add': {
-      const { values, positionals } = parse(args, PROFILE_ADD_OPTIONS, 1);
+      const { values, positionals } = parse('profile add', args, PROFILE_ADD_OPTIONS, 1);
       const required = ['client-id', 'authorization-url', 'token-url', 'refresh-token-url'] as const;
       const missing = required.filter((name) => values[name] === undefined);
       if (missing.length > 0) throw new UsageError(`profile add: missing ${missing.map((name) => `--${name}`).join(', ')}.`);
@@ -115,14 +118,14 @@ async function profileCommand(rest: string[], io: AdminIo): Promise<Command> {
           refreshTokenUrl: values['refresh-token-url']!,
           scopes,
         });
-        return `Added profile "${added.name}" (scopes: ${added.scopes.join(' ')}). Make it active with: use ${added.name} --mode <user|preauthorized>\n`;
+        return `Added profile "${added.name}" (scopes: ${added.scopes.join(' ')}). Make it active with: ${ADMIN} use ${added.name} --mode <user|preauthorized>\n`;
       };
     }
     case 'list':
-      parse(args, {}, 0);
+      parse('profile list', args, {}, 0);
       return async (service) => formatProfiles(await service.profiles.list());
     case 'remove': {
-      const { positionals } = parse(args, {}, 1);
+      const { positionals } = parse('profile remove', args, {}, 1);
       const name = positionals[0]!;
       return async (service) => {
         if (!(await service.profiles.remove(name))) throw new ProfileError(`There is no profile named "${name}".`);
@@ -156,7 +159,7 @@ async function clientSecretFor(values: { 'client-secret'?: string; 'client-secre
 }
 
 function useCommand(rest: string[]): Command {
-  const { values, positionals } = parse(rest, USE_OPTIONS, 1);
+  const { values, positionals } = parse('use', rest, USE_OPTIONS, 1);
   const mode = values.mode;
   if (mode !== 'user' && mode !== 'preauthorized') throw new UsageError('use: --mode must be user or preauthorized.');
   const name = positionals[0]!;
@@ -164,7 +167,7 @@ function useCommand(rest: string[]): Command {
     const settings = await service.settings.use(name, mode);
     let text = `Active: ${settings.type} profile "${settings.profileName}", ${settings.mode} mode.\n`;
     if (mode === 'preauthorized' && !(await service.status()).sharedToken.stored) {
-      text += 'No shared token is stored for this profile yet: run "authorize" and open the link it prints.\n';
+      text += `No shared token is stored for this profile yet: run ${ADMIN} authorize and open the link it prints.\n`;
     }
     return text;
   };
@@ -175,19 +178,22 @@ function useCommand(rest: string[]): Command {
  * only once the code from the Connected page comes back here: typed at the prompt (with a terminal), or later with
  * `confirm <code>`.
  */
-async function authorizeCommand(service: AuthService, io: AdminIo): Promise<string> {
+async function authorizeCommand(service: AuthService, config: Config, io: AdminIo): Promise<string> {
   const link = await service.createPreauthorizationLink();
+  const warning = checkRunningBot({ publicUrl: config.publicUrl, sandbox: config.sandbox });
   const { profileName } = await service.describe();
   io.stdout.write(
     `Open this link in a browser before ${link.expiresAt.toISOString()} and approve access for profile "${profileName}".\n` +
       'The Connected page then shows a 6-digit code that confirms it was you.\n\n' +
       `${link.url}\n\n`,
   );
-  if (io.stdin.isTTY !== true) return 'Then run: npm run admin -- confirm <code>\n';
+  const mismatch = await warning;
+  if (mismatch !== undefined) io.stderr.write(`${mismatch}\n`);
+  if (io.stdin.isTTY !== true) return `Then run: ${ADMIN} confirm <code>\n`;
   for (;;) {
-    io.stdout.write('Code from the Connected page (Enter alone to stop here; run "confirm <code>" later): ');
+    io.stdout.write(`Code from the Connected page (Enter alone to stop here; run ${ADMIN} confirm <code> later): `);
     const typed = (await readFirstLine(io.stdin)).trim();
-    if (typed === '') return 'Not confirmed yet. Run: npm run admin -- confirm <code>\n';
+    if (typed === '') return `Not confirmed yet. Run: ${ADMIN} confirm <code>\n`;
     const code = codeIn(typed);
     if (code === undefined) {
       io.stdout.write('That is not a 6-digit code.\n');
@@ -208,30 +214,67 @@ function describeConfirmation(outcome: ConfirmOutcome, active: { profileName: st
       return `The shared Confluence connection of profile "${active.profileName}" is authorized (sites: ${outcome.sites.map((site) => site.name).join(', ') || 'none'}).\n`;
     case 'wrong-code':
       if (outcome.attemptsLeft > 0) throw new Error(`That code does not match (${outcome.attemptsLeft} attempts left). Check the Connected page and try again.`);
-      throw new Error('That code did not match three times, so that authorization was discarded. Run "authorize" again.');
+      throw new Error(`That code did not match three times, so that authorization was discarded. Run ${ADMIN} authorize again.`);
     case 'nothing-pending':
       throw new Error(
-        'No authorization is waiting for a code (a code works for 5 minutes, after the Connected page). Run "authorize" again and open the new link.',
+        `No authorization is waiting for a code (a code works for 5 minutes, after the Connected page). Run ${ADMIN} authorize again and open the new link.`,
       );
   }
 }
 
-function parse<T extends Options>(args: string[], options: T, positionalCount: number) {
+/** Parses one command's arguments; what is wrong is said in the CLI's terms (its flags), not Node's. */
+function parse<T extends Options>(command: string, args: string[], options: T, positionalCount: number) {
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    // Node's own messages name the option, e.g. "Unknown option '--foo'"; keep their first sentence only.
-    throw new UsageError((error as Error).message.split('\n')[0]!);
+    throw new UsageError(describeParseError(command, options, error));
   }
-  if (parsed.positionals.length !== positionalCount) {
+  const got = parsed.positionals;
+  if (got.length !== positionalCount) {
     throw new UsageError(
-      positionalCount === 0 ? 'This command takes no other arguments.' : `Expected ${positionalCount} name, got ${parsed.positionals.length}.`,
+      positionalCount === 0
+        ? `${command} takes no other arguments (got ${got.map((value) => JSON.stringify(value)).join(' ')}).`
+        : got.length === 0
+          ? `${command}: name the ${command === 'confirm' ? 'code' : 'profile'}.`
+          : `${command} takes one name, got ${got.length}: ${got.map((value) => JSON.stringify(value)).join(' ')}.`,
     );
   }
   return parsed;
 }
 
-async function openService(env: NodeJS.ProcessEnv): Promise<AuthService> {
-  return AuthService.open({ config: loadConfig(env) });
+/** Node's parseArgs errors (e.g. "Unknown option '--verbose'. To specify a positional argument …") as one plain sentence. */
+function describeParseError(command: string, options: Options, error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const option = /'(-[^' ]+)/.exec((error as Error).message)?.[1] ?? 'an option';
+  const known = Object.entries(options).map(([name, spec]) => (spec.type === 'string' ? `--${name} <value>` : `--${name}`));
+  const takes = known.length === 0 ? `${command} takes no options.` : `${command} takes ${known.join(', ')}.`;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `${command}: unknown option ${option}. ${takes}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `${command}: ${option} needs a value.`;
+  return `${command}: ${(error as Error).message.split('\n')[0]}`;
+}
+
+/** The profile store names its input fields (authorizationUrl); the person typed flags (--authorization-url). */
+const FLAG_OF_FIELD: Record<string, string> = {
+  name: 'the profile name',
+  clientId: '--client-id',
+  clientSecret: 'the client secret',
+  authorizationUrl: '--authorization-url',
+  tokenUrl: '--token-url',
+  refreshTokenUrl: '--refresh-token-url',
+  scopes: '--scopes',
+};
+
+export function inFlagTerms(message: string): string {
+  return message.replace(/^(\w+)(?:\.\d+)*: /, (whole, field: string) => (FLAG_OF_FIELD[field] ? `${FLAG_OF_FIELD[field]} ` : whole));
+}
+
+/**
+ * The auth service words a few hints for any caller ('switch … with "use"', 'needs: use system --mode …'); here
+ * they become commands a person can paste.
+ */
+export function withFullCommands(message: string): string {
+  return message
+    .replace(/with "use"/g, `with ${ADMIN} use <profile> --mode <user|preauthorized>`)
+    .replace(/needs: use /g, `needs: ${ADMIN} use `);
 }

@@ -1,5 +1,8 @@
+/** How a person runs the admin CLI: every hint that suggests a command starts with it, so it can be pasted. */
+export const ADMIN = 'npm run admin --';
+
 /** The admin CLI's help text, in one place. */
-export const USAGE = `Usage: npm run admin -- <command>
+export const USAGE = `Usage: ${ADMIN} <command>
 
 Commands:
   profile add <name> --client-id <id> [--client-secret-file <path>]
@@ -8,7 +11,7 @@ Commands:
                       Add a custom OAuth profile (the secret is stored encrypted).
                       The client secret is read from --client-secret-file, or else
                       typed at a prompt (not shown) or piped as the first line of
-                      standard input: printf '%s\\n' "$SECRET" | npm run admin -- profile add ...
+                      standard input: printf '%s\\n' "$SECRET" | ${ADMIN} profile add ...
                       (--client-secret <secret> still works but shows the secret to
                       other users in the process list and shell history.)
                       Its API gateway is the system app's (ATLASSIAN_API_URL, or the sandbox).
@@ -19,7 +22,9 @@ Commands:
                       Choose the active authorization; the running bot applies it at once.
   authorize           Print the link that pre-authorizes the shared connection
                       (preauthorized mode). After approving, the Connected page shows
-                      a 6-digit code: type it at the prompt, or run "confirm <code>".
+                      a 6-digit code: type it at the prompt, or run
+                      ${ADMIN} confirm <code>
+                      It warns when no bot answers at PUBLIC_URL/healthz.
   confirm <code>      Confirm a pre-authorization with the code from the Connected page
                       (works once, for 5 minutes, 3 attempts).
   status              Show the active type, mode and profile, and the shared token's sites.

@@ -33,6 +33,9 @@ export function createSignInResumer(
               : 'failed',
     };
     await adapter.continueConversationAsync(botAppId, outcome.conversation as Partial<ConversationReference>, async (context) => {
+      // continueConversationAsync invents an id for this turn, and every reply would name it as its replyToId: an
+      // activity the client never received, which Web Chat waits seconds for before it shows the reply.
+      delete context.activity.id;
       context.activity.type = ActivityTypes.Event;
       context.activity.name = SIGN_IN_COMPLETED_EVENT;
       context.activity.value = value;

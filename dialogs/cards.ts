@@ -3,11 +3,12 @@
  * the result. Text from users and Confluence goes into TextBlock `text` (Markdown: escaped by messages.ts),
  * input values and the titles of a compact choice set (a plain drop-down), never into markup.
  */
+import { randomUUID } from 'node:crypto';
 import { Attachment, CardFactory } from 'botbuilder';
 import { z } from 'zod';
 import type { ContentType, Space } from '../services/confluence/types.js';
 import { httpUrl } from './markdownText.js';
-import { MAX_TITLE_LENGTH } from './messages.js';
+import { MAX_TITLE_LENGTH, messages } from './messages.js';
 
 export const FORM_ACTION = 'createContentForm';
 
@@ -35,15 +36,34 @@ const submissionSchema = z.object({
   body: z.string().max(10_000_000).optional(),
 });
 
+const FORM_FIELDS = ['spaceKey', 'type', 'title', 'body'] as const;
+
+/**
+ * Each form's inputs get ids of their own, `<field>-<formId>`: Web Chat names an expanded choice set's radio
+ * buttons after the input id, so two forms with the same ids shared one Page/Blog group and an older card lost its
+ * selection. A submission carries the input ids as its keys (Adaptive Cards merge them into `data`), so the
+ * card's `formId` travels in `data` and the keys are mapped back to the field names here.
+ */
+const inputId = (field: (typeof FORM_FIELDS)[number], formId: string) => `${field}-${formId}`;
+
+/** A submission's fields under their plain names; cards sent before per-form ids already use those. */
+function withPlainFieldNames(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  if (typeof record.formId !== 'string') return value;
+  const formId = record.formId;
+  return { action: record.action, ...Object.fromEntries(FORM_FIELDS.map((field) => [field, record[inputId(field, formId)]])) };
+}
+
 /** The values of a form submission, or undefined when `value` is not one (another card, a forged payload). */
 export function parseFormSubmission(value: unknown): FormValues | undefined {
-  const parsed = submissionSchema.safeParse(value);
+  const parsed = submissionSchema.safeParse(withPlainFieldNames(value));
   if (!parsed.success) return undefined;
   const { spaceKey, type, title, body } = parsed.data;
   return { spaceKey: spaceKey?.trim() || undefined, type, title, body };
 }
 
-export function createContentFormCard(spaces: Space[], values: FormValues = {}, errors: FormErrors = {}): Attachment {
+export function createContentFormCard(spaces: Space[], values: FormValues = {}, errors: FormErrors = {}, formId: string = randomUUID()): Attachment {
   const error = (field: keyof FormValues) =>
     errors[field] ? [{ type: 'TextBlock', text: errors[field], color: 'attention', wrap: true, size: 'small' }] : [];
   return CardFactory.adaptiveCard({
@@ -51,16 +71,16 @@ export function createContentFormCard(spaces: Space[], values: FormValues = {}, 
     type: 'AdaptiveCard',
     version: '1.5',
     body: [
-      { type: 'TextBlock', text: 'New Confluence content', weight: 'bolder', size: 'medium', wrap: true },
+      { type: 'TextBlock', text: messages.formHeading, weight: 'bolder', size: 'medium', wrap: true },
       ...(Object.keys(errors).length > 0
-        ? [{ type: 'TextBlock', text: 'Please fix the fields marked below.', color: 'attention', wrap: true }]
+        ? [{ type: 'TextBlock', text: messages.formHasProblems, color: 'attention', wrap: true }]
         : []),
       {
         type: 'Input.ChoiceSet',
-        id: 'spaceKey',
+        id: inputId('spaceKey', formId),
         label: 'Space',
         isRequired: true,
-        errorMessage: 'Choose a space.',
+        errorMessage: messages.formChooseSpace,
         style: 'compact',
         placeholder: 'Choose a space',
         value: values.spaceKey ?? '',
@@ -69,7 +89,7 @@ export function createContentFormCard(spaces: Space[], values: FormValues = {}, 
       ...error('spaceKey'),
       {
         type: 'Input.ChoiceSet',
-        id: 'type',
+        id: inputId('type', formId),
         label: 'Type',
         style: 'expanded',
         value: values.type ?? 'page',
@@ -81,24 +101,24 @@ export function createContentFormCard(spaces: Space[], values: FormValues = {}, 
       ...error('type'),
       {
         type: 'Input.Text',
-        id: 'title',
+        id: inputId('title', formId),
         label: 'Title',
         isRequired: true,
-        errorMessage: 'Type a title.',
+        errorMessage: messages.formTypeTitle,
         maxLength: MAX_TITLE_LENGTH,
         value: values.title ?? '',
       },
       ...error('title'),
       {
         type: 'Input.Text',
-        id: 'body',
+        id: inputId('body', formId),
         label: 'Content (Markdown, optional)',
         isMultiline: true,
         value: values.body ?? '',
       },
       ...error('body'),
     ],
-    actions: [{ type: 'Action.Submit', title: 'Create', data: { action: FORM_ACTION } }],
+    actions: [{ type: 'Action.Submit', title: 'Create', data: { action: FORM_ACTION, formId } }],
   });
 }
 

@@ -4,81 +4,58 @@
  * Each step fills one field of the draft and is skipped when the field is known, so a sign-in in the middle,
  * "retry", "change" and "switch site" all restart the waterfall with the draft (replaceDialog) instead of bespoke
  * loops. Every step is guarded the same way: a needed sign-in, a Confluence or Atlassian failure, and the answer
- * of the sign-in or retry dialog those start (which arrives at the next step).
+ * of the sign-in or retry dialog those start (which arrives at the next step, so every waterfall ends with one more
+ * guarded step: see addGuardedWaterfall).
  */
 import { ActionTypes, MessageFactory, TurnContext } from 'botbuilder';
 import {
   ChoiceFactory,
-  ChoicePrompt,
   DialogContext,
   DialogTurnResult,
   FoundChoice,
   ListStyle,
   PromptOptions,
-  PromptValidatorContext,
-  TextPrompt,
   WaterfallDialog,
   WaterfallStep,
   WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { AuthConfigurationError } from '../services/auth/authService.js';
-import { OAuthUnavailableError } from '../services/auth/oauthClient.js';
-import { ConfluenceError } from '../services/confluence/errors.js';
 import type { ConfluenceSite, Space } from '../services/confluence/types.js';
 import type { Logger } from '../services/logging/logger.js';
-import { ConfluenceAccess, NotConnectedError } from './confluenceAccess.js';
+import type { ConfluenceAccess } from './confluenceAccess.js';
+import { AuthConfigurationError, ConfluenceError, NotConnectedError, OAuthUnavailableError } from './failures.js';
 import { InterruptibleDialog } from './interruptibleDialog.js';
 import { messages, readFailure } from './messages.js';
 import { requesterOf } from './requester.js';
 import { inSharedConversation } from './sharedConversation.js';
 import { RETRY_DECISION, RetryDecision, RetryDialog, RetryOptions } from './retryDialog.js';
 import { SignInDialog, SignInResult } from './signInDialog.js';
+import { StrictChoicePrompt } from './strictChoicePrompt.js';
+import { SpaceAnswer, SpacePrompt } from './spacePrompt.js';
+import type { FormValues } from './cards.js';
 import type { SitePreference } from './sitePreference.js';
 import type { SpaceDraft } from './spaceDraft.js';
 import { closeMatches, findSpace } from './spaceMatching.js';
 
-export const SIGN_IN = 'signIn';
-export const RETRY = 'retry';
-export const SITE_PROMPT = 'sitePrompt';
-export const SPACE_PROMPT = 'spacePrompt';
+const SIGN_IN = 'signIn';
+const RETRY = 'retry';
+const SITE_PROMPT = 'sitePrompt';
+const SPACE_PROMPT = 'spacePrompt';
 
 const SPACE_BUTTONS = 10;
 
-export interface SpacePromptContext {
-  spaces: Space[];
-  cloudId: string;
-}
+type Step<O extends object = object> = (step: WaterfallStepContext<O>) => Promise<DialogTurnResult>;
 
-/**
- * A prompt validator hands on what it resolved as the recognized text, JSON-encoded. `extra` carries what a
- * subclass's own submission (a card form) supplied besides the space.
- */
-export type SpaceAnswer = { space: Space; extra?: unknown } | { reconnect: true };
+/** How a waterfall goes on after a sign-in or a retry decision; `change`: the user chose "Change". */
+type Resume<O extends object = object> = (step: WaterfallStepContext<O>, change: boolean) => Promise<DialogTurnResult>;
 
-/** Set by a validator that already answered the user (with a card), so the prompt does not repeat itself. */
-const ALREADY_ANSWERED = 'alreadyAnswered';
-
-class SpaceTextPrompt extends TextPrompt {
-  protected override async onPrompt(context: TurnContext, state: Record<string, unknown>, options: PromptOptions, isRetry: boolean): Promise<void> {
-    if (isRetry && state[ALREADY_ANSWERED]) {
-      delete state[ALREADY_ANSWERED];
-      return;
-    }
-    await super.onPrompt(context, state, options, isRetry);
-  }
-}
-
-/** For validators of the space prompt: the reply is already sent, do not send the retry prompt after it. */
-export function markAnswered(prompt: PromptValidatorContext<string>): void {
-  (prompt.state as Record<string, unknown>)[ALREADY_ANSWERED] = true;
-}
-
-export type SpaceResolution = { space: Space } | { problem: string };
+type SpaceResolution = { space: Space } | { problem: string };
 
 /** Per-run scratch data of the waterfall (dialog state, so it survives restarts). */
-export interface StepValues<D> {
+interface StepValues<D> {
   draft: D;
   sites?: ConfluenceSite[];
+  /** The spaces the space question offered, for the step that checks the answer. */
+  spaces?: Space[];
   [more: string]: unknown;
 }
 
@@ -95,15 +72,32 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
     this.waterfallId = `${id}Waterfall`;
     this.addDialog(new SignInDialog(SIGN_IN, access.connector))
       .addDialog(new RetryDialog(RETRY))
-      .addDialog(new ChoicePrompt(SITE_PROMPT))
-      .addDialog(new SpaceTextPrompt(SPACE_PROMPT, this.validateSpace.bind(this)));
+      .addDialog(new StrictChoicePrompt(SITE_PROMPT))
+      .addDialog(new SpacePrompt(SPACE_PROMPT, (value) => this.readForm(value)));
   }
 
-  /** The waterfall: the shared steps, then the subclass's. */
-  protected addSteps(steps: Array<(step: WaterfallStepContext) => Promise<DialogTurnResult>>): void {
-    const all = [this.authorizeAndSiteStep, this.spaceStep, this.receiveSpaceStep, ...steps];
-    this.addDialog(new WaterfallDialog(this.waterfallId, all.map((step) => this.guarded(step.bind(this)))));
+  /** The waterfall: the shared steps, then the subclass's. A sign-in or "Retry" runs it again with the draft. */
+  protected addSteps(steps: Array<Step<D>>): void {
+    this.addGuardedWaterfall(this.waterfallId, [this.authorizeAndSiteStep, this.spaceStep, this.receiveSpaceStep, ...steps], (step, change) =>
+      step.replaceDialog(this.waterfallId, change ? this.afterChangeRequested(this.draft(step)) : this.draft(step)),
+    );
     this.initialDialogId = this.waterfallId;
+  }
+
+  /**
+   * A waterfall whose every step is guarded, and which ends with one more guarded step. A child dialog's answer
+   * arrives at the step after the one that started it, so without that last step a sign-in or retry started by the
+   * last step of the conversation would end it unheard. `resume` runs the conversation again once signed in or on
+   * "Retry" (`change`: on "Change").
+   */
+  protected addGuardedWaterfall<O extends object>(id: string, steps: Array<Step<O>>, resume: Resume<O>): void {
+    const all: Array<Step<O>> = [...steps, this.answerStep];
+    this.addDialog(new WaterfallDialog<O>(id, all.map((step) => this.guarded(step.bind(this), resume))));
+  }
+
+  /** Reached with the answer of a sign-in or retry (taken by the guard), or the value the last step passed on. */
+  private async answerStep(step: WaterfallStepContext<object>): Promise<DialogTurnResult> {
+    return step.endDialog(step.result);
   }
 
   /** The draft without its site (and whatever depends on it), for "switch site". */
@@ -112,24 +106,31 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
   /** What "Change" after a failure means for this conversation. */
   protected abstract afterChangeRequested(draft: D): D;
 
-  /** The prompt that asks for the space; a subclass may add a card. */
-  protected async spacePrompt(step: WaterfallStepContext, spaces: Space[], validations: SpacePromptContext): Promise<PromptOptions> {
+  /** The prompt that asks for the space, after why the one named is not it (one message); a subclass may add a card. */
+  protected async spacePrompt(step: WaterfallStepContext<D>, spaces: Space[]): Promise<PromptOptions> {
+    const draft = this.draft(step);
+    const problem = draft.spaceProblem;
+    draft.spaceProblem = undefined;
     const shown = spaces.slice(0, SPACE_BUTTONS);
-    const prompt = MessageFactory.suggestedActions(
-      shown.map((space) => ({ type: ActionTypes.ImBack, title: `${space.name} (${space.key})`, value: space.key })),
-      messages.chooseSpace(shown.length, spaces.length),
-    );
-    return { prompt, retryPrompt: prompt, validations };
+    const buttons = shown.map((space) => ({ type: ActionTypes.ImBack, title: `${space.name} (${space.key})`, value: space.key }));
+    const question = messages.chooseSpace(shown.length, spaces.length);
+    const prompt = MessageFactory.suggestedActions(buttons, problem === undefined ? question : `${problem}\n\n${question}`);
+    return { prompt, retryPrompt: MessageFactory.suggestedActions(buttons, question) };
   }
 
-  /** A non-text answer to the space prompt (a card submission); undefined: not one this dialog handles. */
-  protected async validateSubmission(_prompt: PromptValidatorContext<string>, _value: unknown): Promise<boolean | undefined> {
+  /** The form values in a card submission that this conversation takes at the space question (none by default). */
+  protected readForm(_value: unknown): FormValues | undefined {
     return undefined;
   }
 
+  /** A submitted form (see readForm): check it and take it into the draft, or ask again. */
+  protected async takeForm(step: WaterfallStepContext<D>, _spaces: Space[], _form: FormValues): Promise<DialogTurnResult> {
+    return step.replaceDialog(this.waterfallId, this.draft(step));
+  }
+
   /** One connection look-up serves both: a missing sign-in surfaces here, and the sites come with the token. */
-  private async authorizeAndSiteStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const draft = { ...((step.options as D | undefined) ?? {}) } as D;
+  private async authorizeAndSiteStep(step: WaterfallStepContext<D>): Promise<DialogTurnResult> {
+    const draft = { ...step.options };
     this.values(step).draft = draft;
     const sites = (await this.connected(step.context)).sites;
     this.values(step).sites = sites;
@@ -155,7 +156,7 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
     });
   }
 
-  private async spaceStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async spaceStep(step: WaterfallStepContext<D>): Promise<DialogTurnResult> {
     const draft = this.draft(step);
     if (!draft.site) {
       draft.site = this.values(step).sites![(step.result as FoundChoice).index];
@@ -169,32 +170,37 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
       await step.context.sendActivity(messages.noSpaces);
       return step.endDialog();
     }
-    if (draft.proposedSpace !== undefined) {
-      const proposed = draft.proposedSpace;
-      draft.proposedSpace = undefined;
-      const resolution = await this.resolveSpace(step.context, cloudId, spaces, proposed);
-      if ('space' in resolution) {
-        draft.space = resolution.space;
-        return step.next();
-      }
-      await step.context.sendActivity(resolution.problem);
-    }
-    return step.prompt(SPACE_PROMPT, await this.spacePrompt(step, spaces, { spaces, cloudId }));
+    this.values(step).spaces = spaces;
+    if (draft.proposedSpace !== undefined && (await this.takeProposedSpace(step, spaces))) return step.next();
+    return step.prompt(SPACE_PROMPT, await this.spacePrompt(step, spaces));
   }
 
-  private async receiveSpaceStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async receiveSpaceStep(step: WaterfallStepContext<D>): Promise<DialogTurnResult> {
     const draft = this.draft(step);
-    if (!draft.space) {
-      const answer = JSON.parse(step.result as string) as SpaceAnswer;
-      if ('reconnect' in answer) return step.replaceDialog(this.waterfallId, draft);
-      draft.space = answer.space;
-      if (answer.extra !== undefined) this.applySubmission(draft, answer.extra);
-    }
-    return step.next();
+    if (draft.space) return step.next();
+    const answer = step.result as SpaceAnswer;
+    const spaces = this.values(step).spaces ?? [];
+    if (answer.kind === 'form') return this.takeForm(step, spaces, answer.form);
+    draft.proposedSpace = answer.text;
+    // Asked again with a fresh list of spaces, after the sentence that says why this one is not it.
+    return (await this.takeProposedSpace(step, spaces)) ? step.next() : step.replaceDialog(this.waterfallId, draft);
   }
 
-  /** Takes what validateSubmission accepted besides the space into the draft. */
-  protected applySubmission(_draft: D, _extra: unknown): void {}
+  /**
+   * Puts the space the user named (typed, or in the first sentence) into the draft, or says why there is none. It
+   * stays proposed while it is checked: after a sign-in in the middle of the check, it is checked again, not lost.
+   */
+  private async takeProposedSpace(step: WaterfallStepContext<D>, spaces: Space[]): Promise<boolean> {
+    const draft = this.draft(step);
+    const resolution = await this.resolveSpace(step.context, draft.site!.cloudId, spaces, draft.proposedSpace!);
+    draft.proposedSpace = undefined;
+    if ('problem' in resolution) {
+      draft.spaceProblem = resolution.problem;
+      return false;
+    }
+    draft.space = resolution.space;
+    return true;
+  }
 
   /** The space the user means by `typed`, or the sentence that says why there is none. */
   protected async resolveSpace(context: TurnContext, cloudId: string, spaces: Space[], typed: string): Promise<SpaceResolution> {
@@ -207,49 +213,17 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
     return { problem: messages.unknownSpace(wanted.slice(0, 100), matches) };
   }
 
-  private async validateSpace(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    const submitted = prompt.context.activity.value;
-    if (submitted !== undefined && submitted !== null) {
-      const handled = await this.validateSubmission(prompt, submitted);
-      if (handled !== undefined) return handled;
-    }
-    if (!prompt.recognized.succeeded) return false;
-    const { spaces, cloudId } = prompt.options.validations as SpacePromptContext;
-    try {
-      const resolution = await this.resolveSpace(prompt.context, cloudId, spaces, prompt.recognized.value!);
-      if ('problem' in resolution) {
-        await prompt.context.sendActivity(resolution.problem);
-        return false;
-      }
-      return this.accept(prompt, JSON.stringify({ space: resolution.space } satisfies SpaceAnswer));
-    } catch (error) {
-      if (error instanceof NotConnectedError) return this.accept(prompt, JSON.stringify({ reconnect: true } satisfies SpaceAnswer));
-      if (error instanceof ConfluenceError) {
-        await prompt.context.sendActivity(readFailure(error.kind));
-        return false;
-      }
-      throw error;
-    }
-  }
-
-  protected accept(prompt: PromptValidatorContext<string>, value: string): boolean {
-    prompt.recognized.value = value;
-    return true;
-  }
-
   protected async connected(context: TurnContext) {
     const connection = await this.connector.getConnection(requesterOf(context));
     if (connection.status !== 'connected') throw new NotConnectedError(connection);
     return connection;
   }
 
-  private guarded(step: (s: WaterfallStepContext) => Promise<DialogTurnResult>): WaterfallStep {
+  private guarded<O extends object>(step: Step<O>, resume: Resume<O>): WaterfallStep<O> {
     return async (s) => {
       const result = s.result as SignInResult | RetryDecision | undefined;
-      if (isSignInResult(result)) {
-        return result.signedIn ? s.replaceDialog(this.waterfallId, this.draft(s)) : s.endDialog();
-      }
-      if (isRetryDecision(result)) return this.onRetryDecision(s, result);
+      if (isSignInResult(result)) return result.signedIn ? resume(s, false) : s.endDialog();
+      if (isRetryDecision(result)) return this.onRetryDecision(s, result, resume);
       try {
         return await step(s);
       } catch (error) {
@@ -310,13 +284,12 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
     return this.offerRetry(step);
   }
 
-  private async onRetryDecision(step: WaterfallStepContext, decision: RetryDecision): Promise<DialogTurnResult> {
-    const draft = this.draft(step);
+  private async onRetryDecision<O extends object>(step: WaterfallStepContext<O>, decision: RetryDecision, resume: Resume<O>): Promise<DialogTurnResult> {
     switch (decision.decision) {
       case 'retry':
-        return step.replaceDialog(this.waterfallId, draft);
+        return resume(step, false);
       case 'change':
-        return step.replaceDialog(this.waterfallId, this.afterChangeRequested(draft));
+        return resume(step, true);
       case 'cancel':
         await step.context.sendActivity(messages.cancelled(this.describeCancellation()));
         return step.endDialog();
@@ -347,10 +320,10 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
 
   protected stepDescriptions(): Record<string, string> {
     return {
-      [SIGN_IN]: 'I am waiting for you to sign in to Confluence with the button above.',
-      [SITE_PROMPT]: 'you are choosing the Confluence site.',
-      [SPACE_PROMPT]: 'you are choosing the space (type its key, like DEMO).',
-      [RETRY]: 'something failed; say Retry or Cancel.',
+      [SIGN_IN]: messages.atStep.signIn,
+      [SITE_PROMPT]: messages.atStep.site,
+      [SPACE_PROMPT]: messages.atStep.space,
+      [RETRY]: messages.atStep.retry,
     };
   }
 
@@ -359,11 +332,11 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
     return (instance?.state as { values?: { draft?: D } } | undefined)?.values?.draft;
   }
 
-  protected values(step: WaterfallStepContext): StepValues<D> {
+  protected values(step: WaterfallStepContext<object>): StepValues<D> {
     return step.values as StepValues<D>;
   }
 
-  protected draft(step: WaterfallStepContext): D {
+  protected draft(step: WaterfallStepContext<object>): D {
     return this.values(step).draft;
   }
 }

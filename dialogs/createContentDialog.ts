@@ -1,28 +1,27 @@
 /**
  * Create Content: authorize → site → space (ConfluenceDialog) → page or blog post → title → body → confirm →
- * create → link. Slots from the utterance (type, title, space) arrive as a draft and are validated like answers.
+ * create → link. Slots from the utterance (type, title, space) arrive as a draft; a typed answer is checked the same
+ * way, by the step that asks (each Confluence check once, in a guarded step; the prompts only recognize).
  */
 import { Activity, InputHints, MessageFactory, TurnContext } from 'botbuilder';
 import {
-  ChoiceFactory,
-  ChoicePrompt,
   DialogContext,
   DialogTurnResult,
   FoundChoice,
   ListStyle,
   PromptOptions,
-  PromptValidatorContext,
   TextPrompt,
   WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { ConfluenceError } from '../services/confluence/errors.js';
 import type { ContentType, Space } from '../services/confluence/types.js';
 import type { Logger } from '../services/logging/logger.js';
-import { ConfluenceAccess, NotConnectedError } from './confluenceAccess.js';
+import type { ConfluenceAccess } from './confluenceAccess.js';
 import { createContentFormCard, createdContentCard, FormErrors, FormValues, parseFormSubmission, rendersCards } from './cards.js';
-import { ConfluenceDialog, markAnswered, SpaceAnswer, SpacePromptContext } from './confluenceDialog.js';
+import { ConfluenceDialog } from './confluenceDialog.js';
+import { ConfluenceError } from './failures.js';
 import { ContentDraft, DraftField, typeLabel, withoutField } from './draft.js';
 import { createFailure, MAX_TITLE_LENGTH, messages } from './messages.js';
+import { choicesWithSynonyms, StrictChoicePrompt } from './strictChoicePrompt.js';
 import { claimTurn } from './turnClaim.js';
 import type { SitePreference } from './sitePreference.js';
 
@@ -40,10 +39,21 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
 /** NUL and other control characters cannot be stored in a title (and would not survive XML). */
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-/** Sent through the title prompt when the token died while checking the title: re-run authorization. */
-const RECONNECT = '\u0000reconnect';
+/**
+ * Whole answers that mean a choice besides its button's word (StrictChoicePrompt). Only words that cannot mean
+ * another choice: "no" is not Cancel, since cancelling drops the draft. "cancel" is a command at every step.
+ */
+const CONFIRM_SYNONYMS: Record<string, string[]> = { Create: ['yes', 'yes please', 'y', 'create it', 'confirm', 'go ahead'], Change: ['edit', 'change it'] };
+const CHANGE_SYNONYMS: Record<string, string[]> = {
+  Space: ['the space'],
+  Type: ['the type'],
+  Title: ['the title'],
+  Body: ['the body', 'content', 'the content'],
+};
+const TYPE_SYNONYMS: Record<string, string[]> = { Page: ['a page'], 'Blog post': ['blog', 'blogpost', 'blog-post', 'a blog post', 'post'] };
 
-interface TitlePromptContext {
+/** Where a title must be free. */
+interface TitleTarget {
   cloudId: string;
   space: Space;
   type: ContentType;
@@ -52,11 +62,11 @@ interface TitlePromptContext {
 export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
   constructor(access: ConfluenceAccess, logger: Logger, sitePreference: SitePreference) {
     super(CREATE_CONTENT_DIALOG, access, logger, sitePreference);
-    this.addDialog(new ChoicePrompt(TYPE_PROMPT))
-      .addDialog(new TextPrompt(TITLE_PROMPT, this.validateTitle.bind(this)))
-      .addDialog(new TextPrompt(BODY_PROMPT, this.validateBody.bind(this)))
-      .addDialog(new ChoicePrompt(CONFIRM_PROMPT))
-      .addDialog(new ChoicePrompt(CHANGE_PROMPT));
+    this.addDialog(new StrictChoicePrompt(TYPE_PROMPT))
+      .addDialog(new TextPrompt(TITLE_PROMPT))
+      .addDialog(new TextPrompt(BODY_PROMPT))
+      .addDialog(new StrictChoicePrompt(CONFIRM_PROMPT))
+      .addDialog(new StrictChoicePrompt(CHANGE_PROMPT));
     this.addSteps([this.typeStep, this.titleStep, this.bodyStep, this.confirmStep, this.decideStep, this.changeStep]);
   }
 
@@ -64,44 +74,50 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     if (this.draft(step).type) return step.next();
     return step.prompt(TYPE_PROMPT, {
       prompt: messages.chooseType,
-      choices: ChoiceFactory.toChoices(['Page', 'Blog post']),
+      choices: choicesWithSynonyms(['Page', 'Blog post'], TYPE_SYNONYMS),
       style: ListStyle.suggestedAction,
     });
   }
 
-  private async titleStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async titleStep(step: WaterfallStepContext<ContentDraft>): Promise<DialogTurnResult> {
     const draft = this.draft(step);
     if (!draft.type) draft.type = (step.result as FoundChoice).index === 0 ? 'page' : 'blogpost';
     if (draft.title !== undefined) return step.next();
-    const context: TitlePromptContext = { cloudId: draft.site!.cloudId, space: draft.space!, type: draft.type };
     if (draft.proposedTitle !== undefined) {
-      const proposed = draft.proposedTitle;
+      const proposed = draft.proposedTitle.trim();
+      const target: TitleTarget = { cloudId: draft.site!.cloudId, space: draft.space!, type: draft.type };
+      // Still proposed while it is checked: after a sign-in in the middle of the check, it is checked again, not lost.
+      const problem = await this.titleProblem(step.context, target, proposed);
       draft.proposedTitle = undefined;
-      const problem = await this.titleProblem(step.context, context, proposed.trim());
       if (problem === undefined) {
-        draft.title = proposed.trim();
+        draft.title = proposed;
         return step.next();
       }
       await step.context.sendActivity(problem);
     }
-    return step.prompt(TITLE_PROMPT, { prompt: messages.askTitle(typeLabel(draft.type)), validations: context });
+    return step.prompt(TITLE_PROMPT, { prompt: messages.askTitle(typeLabel(draft.type)) });
   }
 
-  private async bodyStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async bodyStep(step: WaterfallStepContext<ContentDraft>): Promise<DialogTurnResult> {
     const draft = this.draft(step);
     if (draft.title === undefined) {
-      const answer = (step.result as string).trim();
-      if (answer === RECONNECT) return step.replaceDialog(this.waterfallId, draft);
-      draft.title = answer;
+      // A typed title is checked like one from the first sentence: once, by titleStep, which asks again if need be.
+      return step.replaceDialog(this.waterfallId, { ...draft, proposedTitle: step.result as string });
     }
     if (draft.body !== undefined) return step.next();
     return step.prompt(BODY_PROMPT, { prompt: messages.askBody });
   }
 
-  private async confirmStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async confirmStep(step: WaterfallStepContext<ContentDraft>): Promise<DialogTurnResult> {
     const draft = this.draft(step);
     if (draft.body === undefined) {
-      const text = (step.result as string) ?? '';
+      const text = step.result as string;
+      // Confluence refuses bodies over 5 MB; say so now rather than after the confirmation, and ask again.
+      const bytes = Buffer.byteLength(text, 'utf8');
+      if (bytes > MAX_BODY_BYTES) {
+        await step.context.sendActivity(messages.bodyTooLarge(bytes));
+        return step.replaceDialog(this.waterfallId, draft);
+      }
       draft.body = /^\s*skip\s*$/i.test(text) ? '' : text;
     }
     if (draft.confirmed) return step.next({ value: 'Create', index: 0, score: 1 } satisfies FoundChoice);
@@ -112,7 +128,7 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     this.values(step).awaiting = 'confirm';
     return step.prompt(CONFIRM_PROMPT, {
       prompt: messages.summary(draft),
-      choices: ChoiceFactory.toChoices(messages.confirmChoices),
+      choices: choicesWithSynonyms(messages.confirmChoices, CONFIRM_SYNONYMS),
       style: ListStyle.suggestedAction,
     });
   }
@@ -169,7 +185,7 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
   private promptChange(step: WaterfallStepContext): Promise<DialogTurnResult> {
     return step.prompt(CHANGE_PROMPT, {
       prompt: messages.whatToChange,
-      choices: ChoiceFactory.toChoices(messages.changeChoices),
+      choices: choicesWithSynonyms(messages.changeChoices, CHANGE_SYNONYMS),
       style: ListStyle.suggestedAction,
     });
   }
@@ -179,10 +195,19 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     return step.replaceDialog(this.waterfallId, withoutField(this.draft(step), field));
   }
 
-  /** On channels that render cards, the space question comes with the whole form as an alternative. */
-  protected override async spacePrompt(step: WaterfallStepContext, spaces: Space[], validations: SpacePromptContext): Promise<PromptOptions> {
-    const options = await super.spacePrompt(step, spaces, validations);
+  /**
+   * On channels that render cards, the space question comes with the whole form as an alternative. A form sent
+   * back with its problems marked is the question on its own.
+   */
+  protected override async spacePrompt(step: WaterfallStepContext<ContentDraft>, spaces: Space[]): Promise<PromptOptions> {
     const draft = this.draft(step);
+    const returned = draft.returnedForm;
+    if (returned !== undefined) {
+      draft.returnedForm = undefined;
+      const card = MessageFactory.attachment(createContentFormCard(spaces, returned.values, returned.errors));
+      return { prompt: card, retryPrompt: card };
+    }
+    const options = await super.spacePrompt(step, spaces);
     if (!rendersCards(step.context.activity.channelId) || draft.title !== undefined) return options;
     const question = options.prompt as Partial<Activity>;
     const prompt = MessageFactory.suggestedActions(question.suggestedActions?.actions ?? [], `${question.text} ${messages.orUseTheForm}`);
@@ -190,49 +215,39 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     return { ...options, prompt };
   }
 
-  /** A form submission: validated as a whole; problems come back on a new card with the values kept. */
-  protected override async validateSubmission(prompt: PromptValidatorContext<string>, value: unknown): Promise<boolean | undefined> {
-    const values = parseFormSubmission(value);
-    if (values === undefined) return undefined;
-    const { spaces, cloudId } = prompt.options.validations as SpacePromptContext;
-    const errors: FormErrors = {};
-    try {
-      let space: Space | undefined;
-      if (!values.spaceKey) errors.spaceKey = messages.formChooseSpace;
-      else {
-        const resolution = await this.resolveSpace(prompt.context, cloudId, spaces, values.spaceKey);
-        if ('problem' in resolution) errors.spaceKey = messages.formUnknownSpace(values.spaceKey);
-        else space = resolution.space;
-      }
-      const type = values.type ?? 'page';
-      const title = (values.title ?? '').trim();
-      // Without a space only the title's own rules can be checked; its uniqueness is checked once a space is known.
-      const titleProblem = space ? await this.titleProblem(prompt.context, { cloudId, space, type }, title) : this.titleRuleProblem(title);
-      if (titleProblem) errors.title = titleProblem;
-      if (Object.keys(errors).length > 0 || !space) {
-        await prompt.context.sendActivity(MessageFactory.attachment(createContentFormCard(spaces, values, errors)));
-        markAnswered(prompt);
-        return false;
-      }
-      const form: FormValues = { type, title, body: values.body ?? '' };
-      return this.accept(prompt, JSON.stringify({ space, extra: form } satisfies SpaceAnswer));
-    } catch (error) {
-      if (error instanceof NotConnectedError) return this.accept(prompt, JSON.stringify({ reconnect: true } satisfies SpaceAnswer));
-      throw error;
-    }
+  protected override readForm(value: unknown): FormValues | undefined {
+    return parseFormSubmission(value);
   }
 
-  /** The form's Create button is the confirmation: the draft goes straight to creating. */
-  protected override applySubmission(draft: ContentDraft, extra: unknown): void {
-    const form = extra as FormValues;
-    draft.type = form.type;
-    draft.title = form.title;
-    draft.body = form.body ?? '';
-    draft.confirmed = true;
+  /**
+   * A form submission, checked as a whole. Its Create button is the confirmation: a valid form goes straight to
+   * creating; otherwise the form comes back with the values kept and the problems marked.
+   */
+  protected override async takeForm(step: WaterfallStepContext<ContentDraft>, spaces: Space[], values: FormValues): Promise<DialogTurnResult> {
+    const draft = this.draft(step);
+    const cloudId = draft.site!.cloudId;
+    const errors: FormErrors = {};
+    let space: Space | undefined;
+    if (!values.spaceKey) errors.spaceKey = messages.formChooseSpace;
+    else {
+      const resolution = await this.resolveSpace(step.context, cloudId, spaces, values.spaceKey);
+      if ('problem' in resolution) errors.spaceKey = messages.formUnknownSpace(values.spaceKey);
+      else space = resolution.space;
+    }
+    const type = values.type ?? 'page';
+    const title = (values.title ?? '').trim();
+    // Without a space only the title's own rules can be checked; its uniqueness is checked once a space is known.
+    const titleProblem = space ? await this.titleProblem(step.context, { cloudId, space, type }, title) : this.titleRuleProblem(title);
+    if (titleProblem) errors.title = titleProblem;
+    if (Object.keys(errors).length > 0 || !space) {
+      return step.replaceDialog(this.waterfallId, { ...draft, returnedForm: { values, errors } } satisfies ContentDraft);
+    }
+    Object.assign(draft, { space, type, title, body: values.body ?? '', confirmed: true } satisfies ContentDraft);
+    return step.next();
   }
 
   /** Why this title cannot be used, or undefined when it can. Throws NotConnectedError when the token died. */
-  private async titleProblem(context: TurnContext, where: TitlePromptContext, title: string): Promise<string | undefined> {
+  private async titleProblem(context: TurnContext, where: TitleTarget, title: string): Promise<string | undefined> {
     const ruleProblem = this.titleRuleProblem(title);
     if (ruleProblem) return ruleProblem;
     try {
@@ -255,33 +270,6 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     return undefined;
   }
 
-  /** Confluence refuses bodies over 5 MB; say so now rather than after the confirmation. */
-  private async validateBody(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    if (!prompt.recognized.succeeded) return false;
-    const bytes = Buffer.byteLength(prompt.recognized.value ?? '', 'utf8');
-    if (bytes > MAX_BODY_BYTES) {
-      await prompt.context.sendActivity(messages.bodyTooLarge(bytes));
-      return false;
-    }
-    return true;
-  }
-
-  private async validateTitle(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    if (!prompt.recognized.succeeded) return false;
-    const title = prompt.recognized.value!.trim();
-    try {
-      const problem = await this.titleProblem(prompt.context, prompt.options.validations as TitlePromptContext, title);
-      if (problem !== undefined) {
-        await prompt.context.sendActivity(problem);
-        return false;
-      }
-    } catch (error) {
-      if (error instanceof NotConnectedError) return this.accept(prompt, RECONNECT);
-      throw error;
-    }
-    return this.accept(prompt, title);
-  }
-
   protected override offersChange(): boolean {
     return true;
   }
@@ -297,11 +285,11 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
   protected override stepDescriptions(): Record<string, string> {
     return {
       ...super.stepDescriptions(),
-      [TYPE_PROMPT]: 'you are choosing between a page and a blog post.',
-      [TITLE_PROMPT]: 'you are typing the title (1 to 255 characters, not already used in the space).',
-      [BODY_PROMPT]: 'you are typing the content in Markdown, or "skip" for none.',
-      [CONFIRM_PROMPT]: 'you are confirming: Create, Change or Cancel.',
-      [CHANGE_PROMPT]: 'you are choosing what to change.',
+      [TYPE_PROMPT]: messages.atStep.type,
+      [TITLE_PROMPT]: messages.atStep.title,
+      [BODY_PROMPT]: messages.atStep.body,
+      [CONFIRM_PROMPT]: messages.atStep.confirm,
+      [CHANGE_PROMPT]: messages.atStep.change,
     };
   }
 

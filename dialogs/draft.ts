@@ -1,5 +1,6 @@
 /** What the user has told the Create Content dialog so far. It lives in dialog state, so it survives restarts. */
 import type { ContentType } from '../services/confluence/types.js';
+import type { FormErrors, FormValues } from './cards.js';
 import type { SpaceDraft } from './spaceDraft.js';
 
 export interface ContentDraft extends SpaceDraft {
@@ -13,6 +14,8 @@ export interface ContentDraft extends SpaceDraft {
   confirmed?: boolean;
   /** The user asked to change something: show the change menu instead of the confirmation. */
   changeRequested?: boolean;
+  /** A submitted form that had problems: the space question sends it back, marked, once. */
+  returnedForm?: { values: FormValues; errors: FormErrors };
 }
 
 export type DraftField = 'site' | 'space' | 'type' | 'title' | 'body';

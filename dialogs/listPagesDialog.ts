@@ -5,14 +5,14 @@
  * Only the current window of titles and one bookmark per chunk of 250 are kept between turns, so a space with
  * tens of thousands of pages costs a few kilobytes of dialog state.
  */
-import { ActivityTypes, InputHints } from 'botbuilder';
-import { DialogContext, DialogTurnResult, TextPrompt, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
-import { ConfluenceError } from '../services/confluence/errors.js';
-import { ListingBookmark, PageListing } from '../services/confluence/pageListing.js';
+import { ActionTypes, ActivityTypes, InputHints, MessageFactory } from 'botbuilder';
+import { DialogContext, DialogTurnResult, TextPrompt, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ListingBookmark, PageKey, PageListing } from '../services/confluence/pageListing.js';
 import type { PageSummary, Space } from '../services/confluence/types.js';
 import type { Logger } from '../services/logging/logger.js';
 import type { ConfluenceAccess } from './confluenceAccess.js';
 import { ConfluenceDialog } from './confluenceDialog.js';
+import { ConfluenceError } from './failures.js';
 import { markdownLink } from './markdownText.js';
 import { messages, PAGE_WINDOW, spaceHeading } from './messages.js';
 import { showTyping } from './typing.js';
@@ -37,6 +37,12 @@ interface ListingState {
   matched: number;
   offset: number;
   bookmarks: ListingBookmark[];
+  /** The last title shown: the next window starts after it. */
+  last: PageKey;
+  /** The reader's locale, which ordered the titles; every window is cut from the same order. */
+  locale?: string;
+  /** The user said "more" and then had to sign in or retry: show the next titles without asking again. */
+  resume?: boolean;
 }
 
 /** The list dialog ends with this when the user typed something other than "more": the caller routes it. */
@@ -55,8 +61,10 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
   constructor(access: ConfluenceAccess, logger: Logger, sitePreference: SitePreference, options: ListPagesOptions = {}) {
     super(LIST_PAGES_DIALOG, access, logger, sitePreference);
     this.progressIntervalMs = options.progressIntervalMs ?? 3000;
-    this.addDialog(new TextPrompt(MORE_PROMPT)).addDialog(
-      new WaterfallDialog(MORE_LOOP, [this.askMoreStep.bind(this), this.moreStep.bind(this)]),
+    this.addDialog(new TextPrompt(MORE_PROMPT));
+    // After a sign-in or "Retry" at "more", the next titles come at once: the user already asked for them.
+    this.addGuardedWaterfall(MORE_LOOP, [this.askMoreStep, this.moreStep], (step) =>
+      step.replaceDialog(MORE_LOOP, { ...step.options, resume: true } satisfies ListingState),
     );
     this.addSteps([this.listStep]);
   }
@@ -66,6 +74,7 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
     const space = draft.space!;
     const cloudId = draft.site!.cloudId;
     const name = spaceHeading(space);
+    const locale = step.context.activity.locale;
     await showTyping(step.context);
 
     const startedAt = Date.now();
@@ -83,7 +92,7 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
     let summary;
     try {
       summary = await this.access.run(step.context, cloudId, (api, target) =>
-        new PageListing(api).scan(target, space.id, { filter: draft.filter, windowSize: PAGE_WINDOW, onProgress }),
+        new PageListing(api).scan(target, space.id, { filter: draft.filter, windowSize: PAGE_WINDOW, locale, onProgress }),
       );
     } catch (error) {
       if (error instanceof ConfluenceError && (error.kind === 'not-found' || error.kind === 'forbidden')) {
@@ -115,25 +124,36 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
       matched: summary.matched,
       offset: shown,
       bookmarks: summary.bookmarks,
+      last: pageKey(summary.firstPages[shown - 1]!),
+      locale,
     };
     return step.replaceDialog(MORE_LOOP, state);
   }
 
-  private async askMoreStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const state = step.options as ListingState;
-    return step.prompt(MORE_PROMPT, { prompt: messages.sayMore(state.matched - state.offset) });
+  private async askMoreStep(step: WaterfallStepContext<ListingState>): Promise<DialogTurnResult> {
+    const state = step.options;
+    if (state.resume) return step.next();
+    const more = { type: ActionTypes.ImBack, title: messages.moreButton, value: 'more' };
+    const prompt = MessageFactory.suggestedActions([more], messages.sayMore(state.matched - state.offset));
+    return step.prompt(MORE_PROMPT, { prompt });
   }
 
-  private async moreStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const state = step.options as ListingState;
+  private async moreStep(step: WaterfallStepContext<ListingState>): Promise<DialogTurnResult> {
+    const { resume, ...state } = step.options;
     const answer = String(step.result ?? '').trim().toLowerCase();
-    if (!/^(more|next|more please|show more|continue|m)$/.test(answer)) {
+    if (!resume && !/^(more|next|more please|show more|continue|m)$/.test(answer)) {
       return step.endDialog({ reroute: true } satisfies ListPagesResult);
     }
     let pages: PageSummary[];
     try {
       pages = await this.access.run(step.context, state.cloudId, (api, target) =>
-        new PageListing(api).window(target, state.space.id, state.bookmarks, { filter: state.filter, offset: state.offset, size: PAGE_WINDOW }),
+        new PageListing(api).window(target, state.space.id, state.bookmarks, {
+          filter: state.filter,
+          offset: state.offset,
+          size: PAGE_WINDOW,
+          after: state.last,
+          locale: state.locale,
+        }),
       );
     } catch (error) {
       if (error instanceof ConfluenceError && error.kind !== 'unauthorized') {
@@ -144,12 +164,12 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
     }
     const from = state.offset + 1;
     const to = state.offset + pages.length;
-    await step.context.sendActivity([messages.pageListContinued(from, to, state.matched), pageLines(pages, from)].join('\n\n'));
+    await step.context.sendActivity([messages.pageListContinued(from, to, state.matched, state.filter), pageLines(pages, from)].join('\n\n'));
     if (pages.length === 0 || to >= state.matched) {
       await step.context.sendActivity(messages.endOfList);
       return step.endDialog({ reroute: false } satisfies ListPagesResult);
     }
-    return step.replaceDialog(MORE_LOOP, { ...state, offset: to });
+    return step.replaceDialog(MORE_LOOP, { ...state, offset: to, last: pageKey(pages[pages.length - 1]!) });
   }
 
   protected withoutSite(draft: ListDraft): ListDraft {
@@ -161,7 +181,7 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
   }
 
   protected override stepDescriptions(): Record<string, string> {
-    return { ...super.stepDescriptions(), [MORE_PROMPT]: 'you are reading a list of pages; say "more" for the next ones.' };
+    return { ...super.stepDescriptions(), [MORE_PROMPT]: messages.atStep.more };
   }
 
   protected describeCancellation(_innerDc?: DialogContext): string {
@@ -169,7 +189,16 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
   }
 }
 
-/** A numbered Markdown list of titles linked to Confluence; a title shows as it is, and only http(s) links are made. */
+/**
+ * The titles linked to Confluence, numbered in the text: Web Chat drops an ordered list's start number (items 11–20
+ * would show as 1–10), so the number is escaped out of list syntax, and each line ends in a CommonMark hard break
+ * (two spaces) because markdown-it, as Web Chat sets it up, joins plain lines. A title shows as it is, and only
+ * http(s) links are made.
+ */
 function pageLines(pages: PageSummary[], firstNumber: number): string {
-  return pages.map((page, index) => `${firstNumber + index}. ${markdownLink(page.title, page.webUrl)}`).join('\n');
+  return pages.map((page, index) => `${firstNumber + index}\\. ${markdownLink(page.title, page.webUrl)}`).join('  \n');
+}
+
+function pageKey(page: PageSummary): PageKey {
+  return { id: page.id, title: page.title };
 }

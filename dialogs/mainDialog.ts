@@ -20,7 +20,7 @@ import { requesterOf } from './requester.js';
 import { SIGN_IN_COMMAND_DIALOG, SignInCommandDialog } from './signInCommandDialog.js';
 import { SWITCH_SITE_DIALOG, SwitchSiteDialog } from './switchSiteDialog.js';
 
-export const MAIN_DIALOG = 'mainDialog';
+const MAIN_DIALOG = 'mainDialog';
 const MAIN_WATERFALL = 'mainWaterfall';
 
 export class MainDialog extends ComponentDialog {
@@ -81,8 +81,16 @@ export class MainDialog extends ComponentDialog {
         await step.context.sendActivity(messages.nothingToCancel);
         return step.endDialog();
       case 'greeting':
+        await step.context.sendActivity(messages.greeting);
+        return step.endDialog();
+      case 'thanks':
+        await step.context.sendActivity(messages.youAreWelcome);
+        return step.endDialog();
+      case 'acknowledgement':
+        await step.context.sendActivity(messages.acknowledged);
+        return step.endDialog();
       case 'unknown':
-        await step.context.sendActivity(recognized.intent === 'greeting' ? messages.help(undefined) : messages.didNotUnderstand);
+        await step.context.sendActivity(messages.didNotUnderstand);
         return step.endDialog();
     }
   }

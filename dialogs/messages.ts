@@ -3,7 +3,7 @@
  * space and site names, what the user typed) goes through `literal` here, so it shows as typed in Markdown
  * (messages, and Adaptive Card TextBlocks, whose text is Markdown too).
  */
-import type { ConfluenceErrorKind } from '../services/confluence/errors.js';
+import type { ConfluenceErrorKind } from './failures.js';
 import type { AuthMode, AuthType } from '../services/auth/types.js';
 import type { ContentDraft } from './draft.js';
 import { typeLabel } from './draft.js';
@@ -39,6 +39,10 @@ export const messages = {
       ].join('\n'),
     ].join('\n\n'),
 
+  greeting:
+    'Hello! I create Confluence pages and blog posts, and list the pages of a space. Try **create a page called Release notes in ENG** or **list pages in DEMO**, or **help** for more.',
+  youAreWelcome: "You're welcome! Say **create page** or **list pages** whenever you need me again.",
+  acknowledged: 'All right. Say **create page** or **list pages** whenever you need me, or **help** for examples.',
   didNotUnderstand:
     'I did not catch that. Try **create a page called Release notes in ENG**, **list pages in DEMO**, or **help** for more examples.',
   cancelled: (what: string) => `Cancelled. ${what}`,
@@ -62,10 +66,16 @@ export const messages = {
     'Signing in did not complete (Atlassian did not accept the sign-in). Say **create page** to try again; if it keeps failing, ask your administrator to check the app settings.',
   signInAgain:
     'Your Confluence sign-in has expired or was revoked, so you need to sign in again. Your draft is kept.',
+  // The two below are read by chat users, who cannot run the admin CLI: the command goes to the log and to
+  // `npm run admin -- status` instead (AuthService, admin/format.ts).
   adminMustAuthorize:
-    'This bot uses a shared Confluence connection that has not been authorized yet. An administrator must run `npm run admin -- authorize`. Please try again later.',
+    "I can't reach Confluence yet: the administrator of this bot has not connected it to Confluence. Please try again later, or let your administrator know.",
   adminMustReauthorize:
-    'The shared Confluence connection was revoked or has expired. An administrator must re-authorize it (`npm run admin -- authorize`). Your draft is kept: say **retry** once it is fixed.',
+    "The bot's shared connection to Confluence has expired or was revoked, so the administrator needs to connect it again. Your draft is kept: say **retry** once it is fixed.",
+  sharedConnectionStatus: (reason: 'no-shared-token' | 'refresh-refused') =>
+    reason === 'no-shared-token'
+      ? 'The administrator has not connected this bot to Confluence yet.'
+      : 'The shared connection to Confluence has expired or was revoked; the administrator needs to connect it again.',
   adminAttentionLog: 'The shared Confluence connection needs to be re-authorized: run `npm run admin -- authorize`.',
 
   authUnavailable:
@@ -74,6 +84,15 @@ export const messages = {
     'The Confluence connection of this bot is not set up correctly, so an administrator must fix it (see `npm run admin -- status`). Your draft is kept: say **retry** once it is fixed.',
   signInPrivately:
     'To keep your Confluence account yours, I only send sign-in links in a 1:1 chat. Open a chat with me, type **sign in** there, then come back here and ask again.',
+  statusCannotCheck: "I cannot check your connection right now: Atlassian's sign-in service is not responding.",
+  /** `sites` is Markdown already: each name with its link. */
+  statusConnected: (mode: 'user' | 'preauthorized', sites: string[]) =>
+    `${mode === 'user' ? 'You are signed in' : 'The shared connection is authorized'}; Confluence site${sites.length === 1 ? '' : 's'}: ${sites.join(', ') || 'none'}.`,
+  statusSignInRequired: (refreshRefused: boolean) =>
+    `You are not signed in${refreshRefused ? ' (your last sign-in expired or was revoked)' : ''}; I will ask you to sign in when you create content or list pages.`,
+  nothingToSignOutOf: 'This bot uses a shared Confluence connection managed by an administrator, so there is nothing for you to sign out of.',
+  signedOut: 'Signed out: I forgot your Confluence sign-in. I will ask you to sign in again next time.',
+  notSignedIn: 'You were not signed in, so there was nothing to forget.',
   alreadySignedIn: (mode: 'user' | 'preauthorized', sites: string[]) =>
     mode === 'user'
       ? `You are already signed in to Confluence (${sites.map(literal).join(', ') || 'no site'}). Say **sign out** to switch accounts.`
@@ -86,10 +105,11 @@ export const messages = {
       ? `Which space? Type a space key (like **DEMO**) or pick one of these ${shown} of your ${total} spaces.`
       : 'Which space? Type a space key (like **DEMO**) or pick one.',
   noSpaces: 'You cannot see any space on this site, so there is nowhere to create content. Ask a Confluence administrator for access.',
+  /** Said in the same message as chooseSpace, which follows it: so no "type a key or pick one" here. */
   unknownSpace: (typed: string, closeMatches: string[]) =>
     closeMatches.length > 0
       ? `I can't find a space "${literal(typed)}" that you can see. Did you mean ${closeMatches.map((m) => `**${literal(m)}**`).join(', ')}?`
-      : `I can't find a space "${literal(typed)}" that you can see. Type a space key like **DEMO**, or pick one of the buttons.`,
+      : `I can't find a space "${literal(typed)}" that you can see.`,
 
   chooseType: 'Should this be a page or a blog post?',
   askTitle: (type: string) => `What is the title of the ${type}?`,
@@ -118,6 +138,9 @@ export const messages = {
   createdSummary: (type: string, title: string, spaceName: string, spaceKey: string) =>
     `Done! The ${type} **${literal(title)}** is in ${literal(spaceName)} (${literal(spaceKey)}).`,
   orUseTheForm: 'Or fill in the form below and press **Create**.',
+  formHeading: 'New Confluence content',
+  formHasProblems: 'Please fix the fields marked below.',
+  formTypeTitle: 'Type a title.',
   formChooseSpace: 'Choose a space.',
   formUnknownSpace: (typed: string) => `There is no space "${literal(typed.slice(0, 100))}" that you can see.`,
   created: (type: string, title: string, spaceName: string, spaceKey: string, url: string) => {
@@ -128,7 +151,10 @@ export const messages = {
   retryChoices: ['Retry', 'Change', 'Cancel'],
   retryOrCancel: ['Retry', 'Cancel'],
   whatNext: 'What would you like to do?',
+  /** A choice was answered with something that names none of the choices. */
+  answerWithOneOf: (labels: string[]) => `Please answer ${oneOf(labels)}, or press one of the buttons.`,
   switchSiteNeedsSignIn: 'You need to be connected to Confluence before choosing a site.',
+  switchSiteSignInFirst: 'You need to be connected to Confluence before choosing a site. Say **list pages** or **create page** to sign in.',
   onlyOneSite: (name: string | undefined) =>
     name ? `Your account reaches only one Confluence site, **${literal(name)}**, so there is no other site to switch to.` : 'Your account reaches no Confluence site to switch to.',
   siteSwitched: (name: string) => `From now on I will use **${literal(name)}**.`,
@@ -144,12 +170,30 @@ export const messages = {
     filter
       ? `${space} has ${count(total, 'page')}; ${count(matched, 'title')} match "${literal(filter)}". ${from === to ? `Match ${from}` : `Matches ${from}–${to}`}:`
       : `${space} has ${count(total, 'page')}. ${from === to ? `Page ${from}` : `Pages ${from}–${to}`}:`,
-  pageListContinued: (from: number, to: number, of: number) => `${from === to ? `Page ${from}` : `Pages ${from}–${to}`} of ${of.toLocaleString('en-US')}:`,
+  pageListContinued: (from: number, to: number, of: number, filter: string | undefined) =>
+    filter
+      ? `${from === to ? `Match ${from}` : `Matches ${from}–${to}`} of ${of.toLocaleString('en-US')}:`
+      : `${from === to ? `Page ${from}` : `Pages ${from}–${to}`} of ${of.toLocaleString('en-US')}:`,
   sayMore: (remaining: number) => `Say **more** for the next ${Math.min(remaining, PAGE_WINDOW)} (${remaining.toLocaleString('en-US')} left), or anything else to stop.`,
+  moreButton: 'More',
   endOfList: 'That was the last one.',
   cannotReadPages: (space: string) =>
     `I cannot read the pages of ${space}: the space is gone or you lack permission to view its pages. Ask a space administrator, or pick another space.`,
   listDropped: 'Nothing was changed in Confluence.',
+
+  /** For help: where the user is ("Right now …"). */
+  atStep: {
+    signIn: 'I am waiting for you to sign in to Confluence with the button above.',
+    site: 'you are choosing the Confluence site.',
+    space: 'you are choosing the space (type its key, like DEMO).',
+    retry: 'something failed; say Retry or Cancel.',
+    type: 'you are choosing between a page and a blog post.',
+    title: 'you are typing the title (1 to 255 characters, not already used in the space).',
+    body: 'you are typing the content in Markdown, or "skip" for none.',
+    confirm: 'you are confirming: Create, Change or Cancel.',
+    change: 'you are choosing what to change.',
+    more: 'you are reading a list of pages; say "more" for the next ones.',
+  },
 
   changedMeanwhile:
     'This conversation changed somewhere else at the same moment (another window, or a message sent twice), so I did not act on your last message. Please send it again.',
@@ -189,6 +233,12 @@ export function readFailure(kind: ConfluenceErrorKind): string {
     default:
       return 'Confluence refused to answer that request. Your answers so far are kept: say **retry**, or **cancel**.';
   }
+}
+
+/** `**A**, **B** or **C**` */
+function oneOf(labels: string[]): string {
+  const shown = labels.map((label) => `**${literal(label)}**`);
+  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} or ${shown[shown.length - 1]}` : (shown[0] ?? '');
 }
 
 function count(n: number, noun: string): string {

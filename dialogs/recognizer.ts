@@ -5,14 +5,21 @@
  */
 import type { ContentType } from '../services/confluence/types.js';
 
-export type Recognized =
+type Recognized =
   | { intent: 'create-content'; type?: ContentType; title?: string; space?: string }
   | { intent: 'list-pages'; space?: string; filter?: string }
-  | { intent: 'help' | 'cancel' | 'sign-in' | 'sign-out' | 'status' | 'switch-site' | 'greeting' | 'unknown' };
+  | { intent: 'help' | 'cancel' | 'sign-in' | 'sign-out' | 'status' | 'switch-site' | 'greeting' | 'thanks' | 'acknowledgement' | 'unknown' };
 
-export type CommandIntent = 'help' | 'cancel' | 'sign-out' | 'status' | 'switch-site';
+type CommandIntent = 'help' | 'cancel' | 'sign-out' | 'status' | 'switch-site';
 
 const MAX_UTTERANCE = 1000;
+
+/** "thanks", "thank you so much", "ok, thanks", "great thx", "cheers", "no thanks". */
+const THANKS =
+  /^((ok(ay)?|great|cool|perfect|awesome|nice|no)[, ]+)?(thanks|thank (you|u)|thx|ty|cheers|many thanks|much appreciated)( (a lot|so much|very much|again|bot))?$/;
+/** "ok", "okay", "got it", "cool", "yes", "no": nothing to act on, but not something to scold either. */
+const ACKNOWLEDGEMENT =
+  /^(ok(ay)?|k|kk|alright|all right|sure|fine|cool|great|nice|perfect|awesome|got it|understood|yes|yep|yeah|no|nope|👍)$/u;
 
 const COMMANDS: Array<[RegExp, CommandIntent]> = [
   [/^(help|\?|what can you do|commands)$/, 'help'],
@@ -36,7 +43,10 @@ export function recognize(text: string | undefined): Recognized {
   if (command) return { intent: command };
   // Not a command at every step: inside a dialog, the dialog asks for a sign-in itself when it needs one.
   if (/^(sign ?in|log ?in|login|signin|connect( to confluence)?)$/.test(said)) return { intent: 'sign-in' };
-  if (/^(hi|hello|hey|good (morning|afternoon|evening))\b/.test(said)) return { intent: 'greeting' };
+  if (/^(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening))\b/.test(said)) return { intent: 'greeting' };
+  // Small talk, recognized only here (no dialog running): inside a prompt "ok" or "yes" is that prompt's answer.
+  if (THANKS.test(said)) return { intent: 'thanks' };
+  if (ACKNOWLEDGEMENT.test(said)) return { intent: 'acknowledgement' };
   if (isListPages(said)) return { intent: 'list-pages', ...listSlots(raw) };
   if (isCreate(said)) return { intent: 'create-content', ...createSlots(raw) };
   return { intent: 'unknown' };

@@ -1,6 +1,7 @@
 /** After a failure: Retry, (Change,) Cancel. Its answer reaches the parent's next step as a RetryDecision. */
-import { ChoiceFactory, ChoicePrompt, ComponentDialog, FoundChoice, ListStyle, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, FoundChoice, ListStyle, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { messages } from './messages.js';
+import { choicesWithSynonyms, StrictChoicePrompt } from './strictChoicePrompt.js';
 
 export const RETRY_DECISION = 'retry-decision';
 
@@ -16,16 +17,19 @@ export interface RetryOptions {
 
 const CHOICE = 'retryChoice';
 
+/** Besides the buttons' words; "cancel" and its kin are commands that work at every step. */
+const SYNONYMS: Record<string, string[]> = { Retry: ['try again', 'again', 'retry it'], Change: ['edit'] };
+
 export class RetryDialog extends ComponentDialog {
   constructor(id: string) {
     super(id);
-    this.addDialog(new ChoicePrompt(CHOICE)).addDialog(
-      new WaterfallDialog(`${id}Steps`, [
-        (step: WaterfallStepContext) => {
-          const { allowChange } = (step.options as RetryOptions | undefined) ?? { allowChange: false };
+    this.addDialog(new StrictChoicePrompt(CHOICE)).addDialog(
+      new WaterfallDialog<RetryOptions>(`${id}Steps`, [
+        (step: WaterfallStepContext<RetryOptions>) => {
+          const { allowChange } = step.options ?? { allowChange: false };
           return step.prompt(CHOICE, {
             prompt: messages.whatNext,
-            choices: ChoiceFactory.toChoices(allowChange ? messages.retryChoices : messages.retryOrCancel),
+            choices: choicesWithSynonyms(allowChange ? messages.retryChoices : messages.retryOrCancel, SYNONYMS),
             style: ListStyle.suggestedAction,
           });
         },

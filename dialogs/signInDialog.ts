@@ -26,7 +26,7 @@ export interface SignInResult {
   signedIn: boolean;
 }
 
-export interface SignInOptions {
+interface SignInOptions {
   /** Why we ask: a first sign-in, or a refused refresh token (then the draft is mentioned). */
   reason: 'no-token' | 'refresh-refused';
 }

@@ -1,7 +1,6 @@
 /** "switch site" when no conversation is running: choose which of the user's sites to use from now on. */
 import {
   ChoiceFactory,
-  ChoicePrompt,
   ComponentDialog,
   DialogTurnResult,
   FoundChoice,
@@ -13,6 +12,7 @@ import type { Connector } from '../services/auth/types.js';
 import type { ConfluenceSite } from '../services/confluence/types.js';
 import { messages } from './messages.js';
 import { requesterOf } from './requester.js';
+import { StrictChoicePrompt } from './strictChoicePrompt.js';
 import type { SitePreference } from './sitePreference.js';
 
 export const SWITCH_SITE_DIALOG = 'switchSiteDialog';
@@ -24,7 +24,7 @@ export class SwitchSiteDialog extends ComponentDialog {
     private readonly sitePreference: SitePreference,
   ) {
     super(SWITCH_SITE_DIALOG);
-    this.addDialog(new ChoicePrompt(CHOICE)).addDialog(
+    this.addDialog(new StrictChoicePrompt(CHOICE)).addDialog(
       new WaterfallDialog(`${SWITCH_SITE_DIALOG}Steps`, [this.askStep.bind(this), this.saveStep.bind(this)]),
     );
     this.initialDialogId = `${SWITCH_SITE_DIALOG}Steps`;
@@ -33,7 +33,7 @@ export class SwitchSiteDialog extends ComponentDialog {
   private async askStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const connection = await this.connector.getConnection(requesterOf(step.context));
     if (connection.status !== 'connected') {
-      await step.context.sendActivity(messages.switchSiteNeedsSignIn + ' Say **list pages** or **create page** to sign in.');
+      await step.context.sendActivity(messages.switchSiteSignInFirst);
       return step.endDialog();
     }
     if (connection.sites.length <= 1) {

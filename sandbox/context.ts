@@ -2,7 +2,14 @@
 import type { Grants } from './grants.js';
 import type { SandboxData, SandboxStore, SiteRecord, SpaceRecord } from './store.js';
 
-export type ClientResolver = (clientId: string) => Promise<string | undefined> | string | undefined;
+/** An app registered with the sandbox, as Atlassian's developer console knows one: its secret and its name. */
+export interface RegisteredClient {
+  secret: string;
+  /** What the consent page calls the app ("Confluence assistant (system app)"); without it, the client id. */
+  name?: string;
+}
+
+export type ClientResolver = (clientId: string) => Promise<RegisteredClient | undefined> | RegisteredClient | undefined;
 
 export interface SandboxContext {
   store: SandboxStore;

@@ -42,7 +42,7 @@ export interface SandboxOptions {
   legacyDataDir?: string;
   /** e.g. http://localhost:3978: used in `_links.base`, site URLs, viewer links and the consent form. */
   publicUrl: string;
-  /** The client secret registered for this client id, or undefined if no such app. Called on every authorize/token request. */
+  /** The app registered with this client id (secret and name), or undefined if none. Called on every authorize/token request. */
   resolveClient: ClientResolver;
   /**
    * The callback URLs registered for the apps the sandbox knows (Atlassian's developer console: Authorization →

@@ -45,7 +45,8 @@ export function mountOAuthRoutes(server: Server, context: SandboxContext, consen
     // Until client and redirect URI are known good, errors stay on this page: redirecting to an unchecked URI
     // would make the sandbox an open redirector.
     if (clientId === undefined) return badRequestPage(res, 'The request has no client_id.');
-    if ((await context.resolveClient(clientId)) === undefined) {
+    const client = await context.resolveClient(clientId);
+    if (client === undefined) {
       return badRequestPage(res, 'No app with this client_id is registered with the sandbox.');
     }
     // The code stays bound to the URI exactly as sent: the token request must repeat it identically (RFC 6749 §4.1.3).
@@ -78,7 +79,7 @@ export function mountOAuthRoutes(server: Server, context: SandboxContext, consen
         homeHref: home,
         decisionAction: `${context.publicUrl}/sandbox/authorize/decision`,
         requestId,
-        clientId,
+        appName: client.name ?? `The app with client id ${clientId}`,
         userName: context.store.data.user.displayName,
         siteNames: context.store.data.sites.map((site) => site.name),
         scopes: scopes.map((scope) => ({ scope, description: SCOPE_DESCRIPTIONS[scope] ?? scope })),
@@ -118,7 +119,7 @@ export function mountOAuthRoutes(server: Server, context: SandboxContext, consen
     };
     const clientIsAuthentic = async (clientId: string, clientSecret: string): Promise<boolean> => {
       const expected = await context.resolveClient(clientId);
-      if (expected !== undefined && sameSecret(clientSecret, expected)) return true;
+      if (expected !== undefined && sameSecret(clientSecret, expected.secret)) return true;
       sendError(401, 'access_denied', 'Unauthorized');
       return false;
     };

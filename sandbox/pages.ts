@@ -47,7 +47,8 @@ export interface ConsentView {
   homeHref: string;
   decisionAction: string;
   requestId: string;
-  clientId: string;
+  /** The app's display name, never a bare client id when the sandbox knows a better one. */
+  appName: string;
   userName: string;
   siteNames: string[];
   scopes: Array<{ scope: string; description: string }>;
@@ -61,7 +62,7 @@ export function consentPage(view: ConsentView): string {
   return layout(
     'Authorize access',
     view.homeHref,
-    `<h1>${escapeHtml(view.clientId)} wants to access your Confluence</h1>
+    `<h1>${escapeHtml(view.appName)} wants to access your Confluence</h1>
 <p>Signed in as <strong>${escapeHtml(view.userName)}</strong>.</p>
 <h2>It will be able to</h2>
 <ul>
@@ -151,13 +152,21 @@ export interface ContentView {
   storageHtml: string;
 }
 
+/** The server cannot know the reader's time zone: a readable UTC time, the exact instant kept in `datetime`. */
+export function readableTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return escapeHtml(iso);
+  const text = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(date);
+  return `<time datetime="${escapeHtml(date.toISOString())}">${escapeHtml(text)} UTC</time>`;
+}
+
 export function contentPage(view: ContentView): string {
   return layout(
     view.title,
     view.homeHref,
     `<p class="muted"><a href="${escapeHtml(view.spaceHref)}">${escapeHtml(view.spaceName)}</a> · ${escapeHtml(view.kind)}</p>
 <h1>${escapeHtml(view.title)}</h1>
-<p class="muted">By ${escapeHtml(view.authorName)} · ${escapeHtml(view.createdAt)}</p>
+<p class="muted">By ${escapeHtml(view.authorName)} · ${readableTime(view.createdAt)}</p>
 <div class="content">
 ${view.storageHtml}
 </div>`,

@@ -17,6 +17,9 @@ import { DataDirPermissionError, makeDataDirPrivate } from '../services/storage/
 import { createSandbox, SandboxDataError, type Sandbox } from './index.js';
 import { loadSandboxServerConfig, type SandboxServerConfig } from './serverConfig.js';
 
+/** The one app a shared sandbox knows (SANDBOX_CLIENT_ID): the bots pointed at it. */
+const SHARED_SANDBOX_APP_NAME = 'Confluence assistant';
+
 export interface SandboxServer {
   /** Where it listens, e.g. http://127.0.0.1:3979: the base of ATLASSIAN_TOKEN_URL and ATLASSIAN_API_URL. */
   url: string;
@@ -56,7 +59,7 @@ export async function startSandboxServer(env: NodeJS.ProcessEnv = process.env, o
       records: new LocalRecordStore(path.join(config.dataDir, 'records')),
       legacyDataDir: config.dataDir,
       publicUrl,
-      resolveClient: (clientId) => (clientId === config.clientId ? config.clientSecret : undefined),
+      resolveClient: (clientId) => (clientId === config.clientId ? { secret: config.clientSecret, name: SHARED_SANDBOX_APP_NAME } : undefined),
       redirectUris: config.redirectUris,
       seed: config.seed,
       accessTokenTtlSeconds: config.accessTokenTtlSeconds,

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const sandbox = await createSandbox({
     records: new LocalRecordStore(path.join(dataDir, 'records')),
     publicUrl: url,
-    resolveClient: (clientId) => (clientId === CLIENT_ID ? clientSecret : undefined),
+    resolveClient: (clientId) => (clientId === CLIENT_ID ? { secret: clientSecret } : undefined),
     redirectUris: [REDIRECT_URI],
     seed: [{ key: SPACE_KEY, name: 'Benchmark space', description: 'Pages to list.', pages: generatedPages(PAGES_IN_SPACE - 1) }],
   });

@@ -11,6 +11,14 @@ import { FailedLookupLimit, isFailedLookup } from './failedLookupLimit.js';
 import { escapeHtml, page } from './html.js';
 import { confirmationPage, mountConfirmationScripts } from './signInConfirmationPage.js';
 
+/**
+ * A used link is most often one the person already signed in with (a reload, a second click), but the page cannot
+ * tell who is asking: it speaks to both.
+ */
+const ALREADY_SIGNED_IN_OR_NEW_LINK =
+  'If you already signed in with it, go back to the chat: you are done (type the code from the Connected page there if the chat asks for it). ' +
+  'Otherwise, type "sign in" in the chat to get a new link.';
+
 export type OutcomeListener = (outcome: CallbackOutcome) => Promise<void>;
 
 const NO_STORE = { 'Cache-Control': 'no-store', 'Content-Type': 'text/html; charset=utf-8', 'Referrer-Policy': 'no-referrer' };
@@ -47,7 +55,7 @@ export function mountOAuthRoutes(
         limit.refuse(res);
         return;
       }
-      sendPage(res, 400, 'Sign-in link expired', 'This sign-in link has expired or was already used. Go back to the chat and send any message to get a new one.');
+      sendPage(res, 400, 'Sign-in link expired', `This sign-in link has expired or was already used. ${ALREADY_SIGNED_IN_OR_NEW_LINK}`);
       return;
     }
     res.writeHead(302, { Location: target, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
@@ -97,7 +105,7 @@ function describe(
         case 'missing-state':
           return [400, 'Invalid sign-in', 'This sign-in response is incomplete. Start again from the link in the chat.'];
         case 'unknown-or-expired-state':
-          return [400, 'Sign-in link expired', 'This sign-in has expired or was already completed. Go back to the chat and ask for a new link.'];
+          return [400, 'Sign-in link expired', `This sign-in has expired or was already completed. ${ALREADY_SIGNED_IN_OR_NEW_LINK}`];
         case 'denied':
           return [400, 'Sign-in declined', 'Access was declined. Start again from the chat if that was a mistake.'];
         case 'exchange-failed':

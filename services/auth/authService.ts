@@ -48,6 +48,8 @@ const REFRESH_MARGIN_MS = 60 * 1000;
 const REFRESH_CLAIM_MS = 30 * 1000;
 /** Abandoned sign-in links are pruned at most this often per instance. */
 const SIGN_IN_PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+/** A missing shared token is logged (with the command that fixes it) at most this often per instance, not every turn. */
+const NO_SHARED_TOKEN_LOG_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface AuthServiceOptions {
   config: Config;
@@ -100,6 +102,7 @@ export class AuthService implements Connector {
   private readonly instanceId = randomBytes(8).toString('hex');
   /** Not at start-up: a restart should not add a pass over every pending sign-in to the first turns. */
   private lastSignInPrune: number;
+  private lastNoSharedTokenLog: number | undefined;
 
   constructor(options: AuthServiceOptions) {
     this.config = options.config;
@@ -419,8 +422,21 @@ export class AuthService implements Connector {
     this.onAdminAttention(message);
   }
 
+  /** Chat users are only told that the administrator has not connected the bot: the command is for the log. */
+  private reportNoSharedToken(profileName: string): void {
+    const at = this.now();
+    if (this.lastNoSharedTokenLog !== undefined && at - this.lastNoSharedTokenLog < NO_SHARED_TOKEN_LOG_INTERVAL_MS) return;
+    this.lastNoSharedTokenLog = at;
+    this.logger.warn(
+      `A chat user asked for Confluence, but the shared (pre-authorized) connection of profile "${profileName}" has no token yet. ` +
+        'An administrator must authorize it: npm run admin -- authorize',
+      { profileName },
+    );
+  }
+
   private notConnected(settings: AuthSettings, reason: 'no-token' | 'refresh-refused'): Connection {
     if (settings.mode === 'user') return { status: 'sign-in-required', reason, mode: 'user', profileName: settings.profileName };
+    if (reason === 'no-token') this.reportNoSharedToken(settings.profileName);
     return {
       status: 'admin-action-required',
       reason: reason === 'no-token' ? 'no-shared-token' : 'refresh-refused',

@@ -33,6 +33,7 @@ const environmentSchema = z.object({
       .optional(),
   ),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_FORMAT: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['json', 'pretty']).optional()),
   TRANSCRIPTS_DIR: optionalText,
   OAUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   TRUST_PROXY: optionalText,
@@ -104,6 +105,8 @@ export interface Config {
   dataDir: string;
   encryptionKeyHex?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** LOG_FORMAT; unset: `pretty` when standard output is a terminal (a person reads it), else `json` (a machine does). */
+  logFormat: 'json' | 'pretty';
   /** Set: every conversation is recorded as an Emulator `.transcript` file here, secrets redacted. */
   transcriptsDir?: string;
   /** Every conversation is recorded into the shared store (all instances), exported with `npm run transcripts:export`. */
@@ -235,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     encryptionKeyHex: e.ENCRYPTION_KEY,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY === true ? 'pretty' : 'json'),
     transcriptsDir: e.TRANSCRIPTS_DIR,
     recordTranscripts: e.RECORD_TRANSCRIPTS,
     storage:

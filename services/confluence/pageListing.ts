@@ -1,28 +1,35 @@
 /**
- * "Which pages does this space have?" in bounded memory. A space can hold tens of thousands of pages, so a scan
- * walks every chunk once but keeps only what the first answer shows (the count and the first window of titles)
- * plus one bookmark per chunk that holds a match. Any later window is fetched again from the bookmarks, which are
- * plain JSON so the dialog can keep them in its state between turns.
+ * "Which pages does this space have?", in the order a person expects ("part 2" before "part 10", "éclair" next to
+ * "eclair"), with bounded state between turns. Confluence sorts titles by code point, so the order is ours: a scan
+ * walks every chunk once, holding only the title and id of each match for as long as it runs (to rank them), and
+ * returns what the first answer shows (the count and the first window) plus one small bookmark per chunk that
+ * holds a match: its cursor and the lowest and highest rank of its matches. A later window is fetched again from
+ * the chunks whose rank span reaches it (one request when the two orders agree, as they mostly do), and the
+ * bookmarks are plain JSON so the dialog can keep them in its state between turns.
  */
 import { z } from 'zod';
 import { ConfluenceError } from './errors.js';
 import type { ConfluenceApi, ConfluenceTarget, PageSummary } from './types.js';
 
-/** Where a chunk that has matches starts, and how many matches precede it. */
+/** Where a chunk that has matches starts, and the span of ranks (0-based, in title order) its matches hold. */
 export interface ListingBookmark {
   /** The cursor that fetched the chunk; absent for the first chunk. */
   cursor?: string;
-  matchedBefore: number;
+  firstRank: number;
+  lastRank: number;
 }
+
+/** What places a page in the order: its title, then its id when two titles compare equal. */
+export type PageKey = Pick<PageSummary, 'id' | 'title'>;
 
 export interface PageListingSummary {
   /** Every page of the space. */
   total: number;
   /** Pages whose title matches the filter (all of them without a filter). */
   matched: number;
-  /** The first `windowSize` matches, in title order. */
+  /** The first `windowSize` matches, in title order (titleOrder). */
   firstPages: PageSummary[];
-  /** Ascending by `matchedBefore`; pass them to `window` for later matches. */
+  /** In Confluence's order of the chunks, one per chunk that has matches; pass them to `window` for later matches. */
   bookmarks: ListingBookmark[];
   /** HTTP requests the scan made. */
   requests: number;
@@ -31,6 +38,8 @@ export interface PageListingSummary {
 export interface ScanOptions {
   filter?: string;
   windowSize: number;
+  /** The reader's locale (BCP 47) for the title order; pass the same one to `window`. */
+  locale?: string;
   /** Called after every chunk with the number of pages fetched so far; awaited, so it may send a message. */
   onProgress?: (fetched: number) => void | Promise<void>;
 }
@@ -39,6 +48,9 @@ export interface WindowOptions {
   filter?: string;
   offset: number;
   size: number;
+  /** The match at `offset - 1` (the last one shown); required when `offset` > 0. */
+  after?: PageKey;
+  locale?: string;
 }
 
 export interface PageListingOptions {
@@ -48,7 +60,7 @@ export interface PageListingOptions {
 
 /** For reading bookmarks back from stored dialog state. */
 export const listingBookmarksSchema = z.array(
-  z.object({ cursor: z.string().min(1).optional(), matchedBefore: z.number().int().nonnegative() }),
+  z.object({ cursor: z.string().min(1).optional(), firstRank: z.number().int().nonnegative(), lastRank: z.number().int().nonnegative() }),
 );
 
 const DEFAULT_MAX_REQUESTS = 2000;
@@ -63,53 +75,116 @@ export class PageListing {
     this.maxRequests = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
   }
 
-  /** Walks every chunk once. Keeps only the first `windowSize` matches plus one bookmark per chunk that has matches. */
+  /** Walks every chunk once; ranks the matches by title and keeps the first `windowSize` plus one bookmark per chunk. */
   async scan(target: ConfluenceTarget, spaceId: string, options: ScanOptions): Promise<PageListingSummary> {
     const matches = titleMatcher(options.filter);
-    const summary: PageListingSummary = { total: 0, matched: 0, firstPages: [], bookmarks: [], requests: 0 };
+    let total = 0;
+    let requests = 0;
+    const cursors: Array<string | undefined> = [];
+    // Only while the scan runs: what ranking needs (title, id, chunk), not the pages themselves.
+    const found: Array<{ key: PageKey; chunk: number }> = [];
+    const firstPages = new Map<string, PageSummary>();
+    const order = titleOrder(options.locale);
     let cursor: string | undefined;
     do {
-      if (summary.requests >= this.maxRequests) {
-        throw new ConfluenceError('unavailable', `Confluence kept sending next links after ${summary.requests} requests (list pages)`);
+      if (requests >= this.maxRequests) {
+        throw new ConfluenceError('unavailable', `Confluence kept sending next links after ${requests} requests (list pages)`);
       }
       const chunk = await this.api.listPagesChunk(target, spaceId, cursor);
-      summary.requests += 1;
-      let matchedHere = 0;
+      requests += 1;
+      const index = cursors.push(cursor) - 1;
       for (const page of chunk.pages) {
         if (!matches(page.title)) continue;
-        if (matchedHere === 0) summary.bookmarks.push(bookmark(cursor, summary.matched));
-        if (summary.firstPages.length < options.windowSize) summary.firstPages.push(page);
-        matchedHere += 1;
-        summary.matched += 1;
+        found.push({ key: { id: page.id, title: page.title }, chunk: index });
+        keepFirst(firstPages, page, options.windowSize, order);
       }
-      summary.total += chunk.pages.length;
-      await options.onProgress?.(summary.total);
+      total += chunk.pages.length;
+      await options.onProgress?.(total);
       if (chunk.next !== undefined && chunk.next === cursor) {
         throw new ConfluenceError('unavailable', 'Confluence sent the same next link twice (list pages)');
       }
       cursor = chunk.next;
     } while (cursor !== undefined);
-    return summary;
+    found.sort((a, b) => order(a.key, b.key));
+    const spans = new Map<number, ListingBookmark>();
+    found.forEach(({ chunk }, rank) => {
+      const span = spans.get(chunk);
+      if (span) span.lastRank = rank;
+      else spans.set(chunk, bookmark(cursors[chunk], rank));
+    });
+    return {
+      total,
+      matched: found.length,
+      firstPages: [...firstPages.values()].sort(order),
+      bookmarks: [...spans.entries()].sort(([a], [b]) => a - b).map(([, span]) => span),
+      requests,
+    };
   }
 
-  /** Matches [offset, offset+size) using the bookmarks: fetches only the chunk(s) holding them (one or two requests). */
+  /**
+   * Matches [offset, offset+size) in title order: fetches only the chunks whose rank span reaches the window (one
+   * when Confluence's order and ours agree there) and keeps the `size` lowest matches after `after`.
+   */
   async window(target: ConfluenceTarget, spaceId: string, bookmarks: ListingBookmark[], options: WindowOptions): Promise<PageSummary[]> {
-    const { offset, size } = options;
+    const { offset, size, after } = options;
     if (!(size > 0) || !(offset >= 0)) return [];
+    if (offset > 0 && after === undefined) throw new Error('PageListing.window: a window after the first needs `after`');
     const matches = titleMatcher(options.filter);
-    const start = findLastIndex(bookmarks, (candidate) => candidate.matchedBefore <= offset);
-    const pages: PageSummary[] = [];
-    for (let index = Math.max(start, 0); start >= 0 && index < bookmarks.length && pages.length < size; index++) {
-      const mark = bookmarks[index]!;
+    const order = titleOrder(options.locale);
+    const last = offset + size - 1;
+    const kept = new Map<string, PageSummary>();
+    for (const mark of bookmarks) {
+      if (mark.lastRank < offset || mark.firstRank > last) continue;
       const chunk = await this.api.listPagesChunk(target, spaceId, mark.cursor);
-      let position = mark.matchedBefore;
       for (const page of chunk.pages) {
-        if (!matches(page.title)) continue;
-        if (position >= offset && pages.length < size) pages.push(page);
-        position += 1;
+        if (!matches(page.title) || (after !== undefined && order(page, after) <= 0)) continue;
+        keepFirst(kept, page, size, order);
       }
     }
-    return pages;
+    return [...kept.values()].sort(order);
+  }
+}
+
+/**
+ * The order people expect of titles: natural ("part 2" before "part 10"), by letters whatever their case or
+ * accents, in the reader's locale; equal titles by id so that the order is total and a window never repeats a page.
+ */
+export function titleOrder(locale?: string): (a: PageKey, b: PageKey) => number {
+  const collator = new Intl.Collator(supportedLocale(locale), { numeric: true, sensitivity: 'base' });
+  return (a, b) => collator.compare(a.title, b.title) || codePointOrder(a.title, b.title) || idOrder(a.id, b.id);
+}
+
+/** A channel's locale is whatever the client sent ("en-US", "xx", garbage): an unknown one falls back to English. */
+function supportedLocale(locale: string | undefined): string {
+  if (locale === undefined) return 'en';
+  try {
+    return Intl.Collator.supportedLocalesOf([locale])[0] ?? 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+function codePointOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Confluence ids are decimal numbers: compare them as numbers when they are, so 9 comes before 10. */
+function idOrder(a: string, b: string): number {
+  return a.length - b.length || codePointOrder(a, b);
+}
+
+/** Keeps the `limit` lowest pages seen so far in `kept` (a window is small, so a linear scan for the highest is fine). */
+function keepFirst(kept: Map<string, PageSummary>, page: PageSummary, limit: number, order: (a: PageKey, b: PageKey) => number): void {
+  if (limit <= 0 || kept.has(page.id)) return;
+  if (kept.size < limit) {
+    kept.set(page.id, page);
+    return;
+  }
+  let highest: PageSummary | undefined;
+  for (const candidate of kept.values()) if (highest === undefined || order(candidate, highest) > 0) highest = candidate;
+  if (highest !== undefined && order(page, highest) < 0) {
+    kept.delete(highest.id);
+    kept.set(page.id, page);
   }
 }
 
@@ -132,11 +207,6 @@ function titleMatcher(filter: string | undefined): (title: string) => boolean {
 }
 
 /** Without a `cursor` key at all for the first chunk, so the bookmark survives a JSON round trip unchanged. */
-function bookmark(cursor: string | undefined, matchedBefore: number): ListingBookmark {
-  return cursor === undefined ? { matchedBefore } : { cursor, matchedBefore };
-}
-
-function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
-  for (let index = items.length - 1; index >= 0; index--) if (predicate(items[index]!)) return index;
-  return -1;
+function bookmark(cursor: string | undefined, rank: number): ListingBookmark {
+  return cursor === undefined ? { firstRank: rank, lastRank: rank } : { cursor, firstRank: rank, lastRank: rank };
 }

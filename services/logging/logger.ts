@@ -1,9 +1,13 @@
 /**
- * Structured JSON-lines logging with secrets redacted by construction: any field whose name looks like a
- * credential is masked before it is written, whatever the caller passes, and so is the query string of a sign-in
- * URL (our `/oauth/*` routes, a provider's `authorize`) and any `code`, `state` or link `id` parameter in any text.
+ * Structured logging with secrets redacted by construction: any field whose name looks like a credential is masked
+ * before it is written, whatever the caller passes, and so is the query string of a sign-in URL (our `/oauth/*`
+ * routes, a provider's `authorize`) and any `code`, `state` or link `id` parameter in any text.
+ *
+ * Two formats of the same redacted record: `json` (one JSON object a line, for machines) and `pretty` (the message
+ * first, then `key=value`, for a person at a terminal). Redaction happens before formatting, so both hide the same.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export type LogFormat = 'json' | 'pretty';
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
@@ -19,18 +23,35 @@ export interface Logger {
 
 export type LogSink = (line: string) => void;
 
-export function createLogger(level: LogLevel = 'info', sink: LogSink = (line) => process.stdout.write(line + '\n'), base: Record<string, unknown> = {}): Logger {
+export const stdoutSink: LogSink = (line) => process.stdout.write(line + '\n');
+
+export function createLogger(level: LogLevel = 'info', sink: LogSink = stdoutSink, base: Record<string, unknown> = {}, format: LogFormat = 'json'): Logger {
   const write = (at: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (ORDER[at] < ORDER[level]) return;
-    sink(JSON.stringify({ time: new Date().toISOString(), level: at, msg: redactText(message), ...redact({ ...base, ...fields }) }));
+    const record = { time: new Date().toISOString(), level: at, msg: redactText(message), ...redact({ ...base, ...fields }) };
+    sink(format === 'json' ? JSON.stringify(record) : prettyLine(record));
   };
   return {
     debug: (m, f) => write('debug', m, f),
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger(level, sink, { ...base, ...fields }),
+    child: (fields) => createLogger(level, sink, { ...base, ...fields }, format),
   };
+}
+
+/**
+ * `12:03:04 Open http://localhost:3978 …  sandbox=true`: the time of day, the level only when it is not info, the
+ * message, then the other fields. Fields come already redacted; strings with spaces or quotes are JSON-quoted.
+ */
+function prettyLine(record: { time: string; level: LogLevel; msg: string } & Record<string, unknown>): string {
+  const { time, level, msg, ...fields } = record;
+  const parts = [time.slice(11, 19), ...(level === 'info' ? [] : [level.toUpperCase()]), msg];
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    parts.push(`${key}=${typeof value === 'string' && /^[^\s"'=]+$/.test(value) ? value : JSON.stringify(value)}`);
+  }
+  return parts.join(' ');
 }
 
 export function redact(value: unknown, depth = 0): Record<string, unknown> {

@@ -53,6 +53,25 @@ describe('slots from the utterance', () => {
     expect(turn.text).toMatch(/did not catch that.*create a page called Release notes in ENG/s);
   });
 
+  it('answers hi, thanks and ok kindly, not with "I did not catch that"', async () => {
+    const bot = chat(world);
+    expect((await bot.say('hi')).text).toMatch(/^Hello! I create Confluence pages/);
+    expect((await bot.say('Thanks!')).text).toBe("You're welcome! Say **create page** or **list pages** whenever you need me again.");
+    expect((await bot.say('thank you so much')).text).toMatch(/^You're welcome!/);
+    expect((await bot.say('ok')).text).toMatch(/^All right\./);
+    for (const said of ['hi', 'thanks', 'ok', 'okay', 'got it']) expect((await bot.say(said)).text).not.toMatch(/did not catch/);
+  });
+
+  it('keeps "ok" and "yes" as answers inside a dialog: only with nothing running are they small talk', async () => {
+    const bot = chat(world);
+    await bot.say('create a page called Small talk in ENG');
+    // The body prompt takes any text, "ok" included, as the body.
+    expect((await bot.say('ok')).text).toMatch(/Ready to create this page/);
+    expect((await bot.say('yes')).text).toMatch(/Done! The page \*\*Small talk\*\*/);
+    const [created] = await world.sandbox.findContent((content) => content.title === 'Small talk');
+    expect(created!.body).toContain('ok');
+  });
+
   it('lists pages of a space named in the utterance, with a filter', async () => {
     const bot = chat(world);
     expect((await bot.say('pages in ENG about runbook')).text).toMatch(/\*\*Engineering \(ENG\)\*\* has \d+ pages; 1 title match "runbook"/);
@@ -145,6 +164,22 @@ describe('preauthorized mode commands', () => {
       const bot = chat(world);
       expect((await bot.say('sign out')).text).toMatch(/shared Confluence connection managed by an administrator/);
       expect((await bot.say('status')).text).toMatch(/shared connection is authorized/);
+    } finally {
+      await world.close();
+    }
+  });
+});
+
+describe('preauthorized mode before the administrator has connected the bot', () => {
+  it('tells chat users plainly, and never shows them the operator command', async () => {
+    const world = await createWorld({ mode: 'preauthorized' });
+    try {
+      const bot = chat(world);
+      for (const said of ['create a page called Plans in ENG', 'list pages in ENG', 'sign in', 'status']) {
+        const turn = await bot.say(said);
+        expect(turn.text).toMatch(/administrator (of this bot )?has not connected (it|this bot) to Confluence/);
+        expect(turn.text).not.toMatch(/npm|admin --|`/);
+      }
     } finally {
       await world.close();
     }

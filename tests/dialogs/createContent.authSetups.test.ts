@@ -80,10 +80,11 @@ describe.each(setups)('Create Content with type %s in mode %s', (type, mode) => 
   });
 
   if (mode === 'preauthorized') {
-    it('tells the user an administrator must authorize when no shared token exists', async () => {
+    it('tells the user plainly that the administrator has not connected the bot yet, without the operator command', async () => {
       const driver = new DialogDriver((prefs) => new CreateContentDialog(world.access, silentLogger, prefs));
       const turn = await driver.say('create page');
-      expect(turn.text).toMatch(/administrator must run `npm run admin -- authorize`/);
+      expect(turn.text).toMatch(/the administrator of this bot has not connected it to Confluence/);
+      expect(turn.text).not.toMatch(/npm|admin --|authorize/);
       expect(turn.signInLink).toBeUndefined();
     });
 

@@ -63,7 +63,7 @@ describe('data shown as literal text', () => {
     const list = new DialogDriver((prefs) => new ListPagesDialog(world.access, silentLogger, prefs), { proposedSpace: 'EVIL' });
     const turn = await list.say('list pages in EVIL');
     expect(turn.text).toMatch(/has 3 pages/);
-    expect(turn.text).toMatch(/^1\. \[/m);
+    expect(turn.text).toMatch(/^1\\\. \[/m);
     expectHarmless(turn, origin);
     const html = markdown.render(turn.text);
     expect(html).toContain('&lt;img src=https://evil.example/i.png&gt;&lt;a href=https://evil.example&gt;Session expired, sign in again&lt;/a&gt;');

@@ -3,6 +3,7 @@
  * progress on long listings, and a clear answer for empty, unknown and unreadable spaces.
  */
 import axios from 'axios';
+import MarkdownIt from 'markdown-it';
 import { ConfluenceAccess } from '../../dialogs/confluenceAccess.js';
 import { ListPagesDialog } from '../../dialogs/listPagesDialog.js';
 import { ConfluenceClient } from '../../services/confluence/client.js';
@@ -21,6 +22,18 @@ const BIG_SPACE = {
     body: '<p>x</p>',
   })),
 };
+
+/** Ten pages "Part 1" … "Part 12" but two, created out of order: Confluence's code-point order puts "Part 10" after "Part 1". */
+const PARTS_SPACE = {
+  key: 'PARTS',
+  name: 'Parts',
+  description: 'Numbered parts.',
+  homepage: false,
+  pages: [12, 3, 1, 10, 2, 11, 4, 5, 6, 7, 8, 9].map((n) => ({ title: `Part ${n}`, body: '<p>x</p>' })),
+};
+
+/** Renders a reply as Web Chat does (markdown-it with HTML and linkify on, single line breaks not kept). */
+const webChatMarkdown = new MarkdownIt({ html: true, linkify: true, breaks: false });
 
 /** The Confluence client with every HTTP request it sends counted, at the network edge. */
 function countingAccess(world: World): { access: ConfluenceAccess; requests: string[] } {
@@ -42,6 +55,7 @@ describe('List pages', () => {
       seed: [
         ...DEFAULT_SEED,
         BIG_SPACE,
+        PARTS_SPACE,
         { key: 'EMPTY', name: 'Empty space', description: 'Nothing here.', homepage: false },
         { key: 'HIDDEN', name: 'Hidden pages', description: 'Visible space, unreadable pages.', canReadPages: false, pages: [{ title: 'Secret', body: '<p>s</p>' }] },
       ],
@@ -62,8 +76,9 @@ describe('List pages', () => {
     const list = driver({ proposedSpace: 'BIG' }, access);
     const first = await list.say('list pages in BIG');
     expect(first.text).toMatch(/\*\*Big space \(BIG\)\*\* has 2,500 pages\. Pages 1–10:/);
-    expect(first.text).toMatch(/1\. \[Big space\]\(http/);
+    expect(first.text).toMatch(/^1\\\. \[Big space\]\(http/m);
     expect(first.text).toMatch(/Say \*\*more\*\* for the next 10 \(2,490 left\)/);
+    expect(first.buttons).toEqual(['More']);
     const pageRequests = requests.filter((r) => r.includes('/pages'));
     expect(pageRequests).toHaveLength(10);
     expect(pageRequests.every((r) => r.includes('limit=250'))).toBe(true);
@@ -73,8 +88,31 @@ describe('List pages', () => {
     const second = await list.say('more');
     expect(second.text).toMatch(/Pages 11–20 of 2,500:/);
     // Titles come sorted: the homepage "Big space" first, then "Page 0002"…; every tenth page is a release note.
-    expect(second.text).toMatch(/11\. \[Page 0012\]/);
+    expect(second.text).toMatch(/^11\\\. \[Page 0012\]/m);
     expect(requests.length - before).toBe(1);
+    expect(second.buttons).toEqual(['More']);
+  });
+
+  it('numbers the second ten 11–20 where Web Chat shows them: in the text, one per line, not as a list', async () => {
+    const list = driver({ proposedSpace: 'BIG' });
+    await list.say('list pages in BIG');
+    const second = await list.say('more');
+    const listing = second.activities.find((activity) => activity.text?.startsWith('Pages 11–20'))!.text!;
+
+    const html = webChatMarkdown.render(listing);
+    expect(html).not.toMatch(/<ol|<li/);
+    const lines = html.split(/<br\s*\/?>/).map((line) => line.replace(/<[^>]+>/g, '').trim());
+    expect(lines).toHaveLength(10);
+    expect(lines[0]).toMatch(/^Pages 11–20 of 2,500:\s+11\. Page 0012$/);
+    expect(lines[9]).toBe('20. Page 0022');
+  });
+
+  it('sorts titles naturally: Part 2 before Part 10', async () => {
+    const list = driver({ proposedSpace: 'PARTS' });
+    const first = await list.say('list pages in PARTS');
+    const titles = (turn: { text: string }) => [...turn.text.matchAll(/^\d+\\\. \[(Part \d+)\]/gm)].map((match) => match[1]);
+    expect(titles(first)).toEqual(['Part 1', 'Part 2', 'Part 3', 'Part 4', 'Part 5', 'Part 6', 'Part 7', 'Part 8', 'Part 9', 'Part 10']);
+    expect(titles(await list.say('More'))).toEqual(['Part 11', 'Part 12']);
   });
 
   it('sends a typing indicator and progress messages during a long listing', async () => {
@@ -93,7 +131,8 @@ describe('List pages', () => {
     let shown = 10;
     while (!turn.text.includes('That was the last one.')) {
       turn = await list.say('more');
-      shown += (turn.text.match(/^\d+\. \[Release notes/gm) ?? []).length;
+      expect(turn.text).toMatch(new RegExp(`^Matches ${shown + 1}–${Math.min(shown + 10, 250)} of 250:`, 'm'));
+      shown += (turn.text.match(/^\d+\\\. \[Release notes/gm) ?? []).length;
       expect(shown).toBeLessThanOrEqual(250);
     }
     expect(shown).toBe(250);
@@ -109,7 +148,9 @@ describe('List pages', () => {
   it('asks for the space when none was given, and answers an unknown one with close matches', async () => {
     const list = driver({});
     expect((await list.say('list pages')).text).toMatch(/Which space\?/);
-    expect((await list.say('ENGG')).text).toMatch(/can't find a space "ENGG".*\*\*ENG\*\*/s);
+    const typed = await list.say('ENGG');
+    expect(typed.text).toMatch(/can't find a space "ENGG".*\*\*ENG\*\*/s);
+    expect(typed.activities.filter((activity) => activity.type === 'message')).toHaveLength(1);
     expect((await list.say('ENG')).text).toMatch(/\*\*Engineering \(ENG\)\*\* has \d+ pages/);
   });
 
@@ -118,6 +159,11 @@ describe('List pages', () => {
     const turn = await list.say('list pages in NOPE');
     expect(turn.text).toMatch(/can't find a space "NOPE"/);
     expect(turn.text).toMatch(/Which space\?/);
+    // One message: the problem and the question together, not two bubbles that say nearly the same thing.
+    const messages = turn.activities.filter((activity) => activity.type === 'message');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.text).toMatch(/^I can't find a space "NOPE" that you can see\.\n\nWhich space\? Type a space key/);
+    expect(turn.buttons.length).toBeGreaterThan(0);
   });
 
   it('says a space has no pages yet', async () => {

@@ -52,8 +52,16 @@ describe('the OAuth callback', () => {
 
     const replay = await fetch(callbackUrl);
     expect(replay.status).toBe(400);
-    expect(await replay.text()).toMatch(/expired or was already completed/);
+    const replayed = await replay.text();
+    expect(replayed).toMatch(/expired or was already completed/);
     expect(await connected(bob)).toBe(false);
+
+    // Someone who is signed in and opens the link again must not be told to start over: the page cannot know who
+    // is asking, so it speaks to both.
+    for (const html of [replayed, await (await fetch(link, { redirect: 'manual' })).text()]) {
+      expect(html).toMatch(/If you already signed in with it, go back to the chat: you are done/);
+      expect(html).toMatch(/Otherwise, type &quot;sign in&quot; in the chat to get a new link/);
+    }
   });
 
   it('refuses a callback without state, with an unknown state, or with only an error, exchanging nothing', async () => {

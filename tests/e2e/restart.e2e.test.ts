@@ -91,7 +91,7 @@ describe('restarts', () => {
       expect(textsOf(await inFlight).join('\n')).toMatch(/500 titles match "release"/);
       expect(await bot.exited).toBe(0);
       bot = await startBotProcess(env);
-      expect(textsOf(await channel.say('more')).join('\n')).toMatch(/Pages 11–20 of 500:/);
+      expect(textsOf(await channel.say('more')).join('\n')).toMatch(/Matches 11–20 of 500:/);
     } finally {
       await channel.stop();
     }

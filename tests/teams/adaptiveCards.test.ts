@@ -2,7 +2,7 @@
  * Teams renders Adaptive Cards up to schema 1.5 for bots. Our cards declare 1.5 and use only elements and
  * actions that exist in 1.5, so a newer element (1.6 and later) cannot slip in unnoticed.
  */
-import { createContentFormCard, createdContentCard } from '../../dialogs/cards.js';
+import { createContentFormCard, createdContentCard, FORM_ACTION, parseFormSubmission } from '../../dialogs/cards.js';
 import type { Space } from '../../services/confluence/types.js';
 
 /** Every element and action type of Adaptive Cards 1.0–1.5 (adaptivecards.io schema explorer). */
@@ -38,5 +38,38 @@ describe.each(Object.entries(cards))('%s', (_name, attachment) => {
     expect(content.version).toBe('1.5');
     const newer = [...typesIn(content)].filter((type) => !TYPES_UP_TO_1_5.has(type));
     expect(newer).toEqual([]);
+  });
+});
+
+describe('the Create Content form’s input ids', () => {
+  type Input = { type: string; id?: string; isMultiline?: boolean };
+  const inputsOf = (attachment: ReturnType<typeof createContentFormCard>) =>
+    ((attachment.content as { body: Input[] }).body).filter((element) => element.type.startsWith('Input.'));
+  const submitDataOf = (attachment: ReturnType<typeof createContentFormCard>) =>
+    (attachment.content as { actions: Array<{ data: Record<string, unknown> }> }).actions[0]!.data;
+
+  it('differ between two cards, so one card’s Page/Blog choice never clears another’s (Web Chat groups radios by id)', () => {
+    const first = inputsOf(createContentFormCard(spaces)).map((input) => input.id);
+    const second = inputsOf(createContentFormCard(spaces)).map((input) => input.id);
+    expect(first).toHaveLength(4);
+    for (const id of first) expect(second).not.toContain(id);
+  });
+
+  it('map back to the field names the dialogs read when the card is submitted', () => {
+    const card = createContentFormCard(spaces, {}, {}, 'f1');
+    // Adaptive Cards submit the Action.Submit data merged with every input's value under the input's id.
+    const submitted: Record<string, unknown> = { ...submitDataOf(card) };
+    const answers: Record<string, string> = { spaceKey: 'ENG', type: 'blogpost', title: 'From the card', body: 'line one\nline two' };
+    for (const input of inputsOf(card)) submitted[input.id!] = answers[input.id!.replace(/-f1$/, '')];
+    expect(parseFormSubmission(submitted)).toEqual({ spaceKey: 'ENG', type: 'blogpost', title: 'From the card', body: 'line one\nline two' });
+    // Another card's values under this card's formId are not read as this card's.
+    expect(parseFormSubmission({ ...submitDataOf(card), 'title-f2': 'other' })).toEqual({ spaceKey: undefined, type: undefined, title: undefined, body: undefined });
+    // Cards sent before per-card ids (still in a chat's history) submit plain keys.
+    expect(parseFormSubmission({ action: FORM_ACTION, spaceKey: 'ENG', type: 'page', title: 'Old card' })).toMatchObject({ spaceKey: 'ENG', title: 'Old card' });
+  });
+
+  it('give the body a multi-line input', () => {
+    const body = inputsOf(createContentFormCard(spaces, {}, {}, 'f1')).find((input) => input.id === 'body-f1');
+    expect(body).toMatchObject({ type: 'Input.Text', isMultiline: true });
   });
 });

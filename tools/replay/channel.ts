@@ -22,6 +22,8 @@ export class ReplayChannel {
   readonly bot: ChannelAccount = { id: randomUUID(), name: 'Bot', role: 'bot' };
   private server?: http.Server;
   private serviceUrl = '';
+  /** When the last activity from the bot arrived (or the channel started). */
+  private lastArrival = Date.now();
 
   constructor(
     private readonly botUrl: string,
@@ -37,6 +39,7 @@ export class ReplayChannel {
           const id = randomUUID();
           try {
             this.received.push({ ...(JSON.parse(body) as ChannelActivity), id });
+            this.lastArrival = Date.now();
           } catch {
             res.writeHead(400).end();
             return;
@@ -76,6 +79,15 @@ export class ReplayChannel {
     });
     await response.arrayBuffer();
     return response.status;
+  }
+
+  /**
+   * A check that is true once nothing has arrived for `ms`, counted from now or from the latest arrival, whichever
+   * is later: so the quiet period always starts after the moment the caller knew the bot's turn had ended.
+   */
+  quietFor(ms: number): () => boolean {
+    const since = Date.now();
+    return () => Date.now() - Math.max(since, this.lastArrival) >= ms;
   }
 
   /** Waits until `accept` says enough has arrived since `from`, or the timeout passes; returns what arrived. */

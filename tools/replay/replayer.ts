@@ -30,7 +30,7 @@ export interface ReplayResult {
 
 export interface ReplayOptions {
   setup: AuthSetup;
-  /** How long to wait for the bot's replies to one turn (default 10 s). */
+  /** The longest wait for the bot's replies to one turn (default 10 s); see QUIET_MS for the usual, shorter one. */
   turnTimeoutMs?: number;
   /** Extra environment for the bot (TRANSCRIPTS_DIR, to record while replaying). */
   env?: Record<string, string>;
@@ -42,6 +42,13 @@ const SENT_FIELDS = ['type', 'text', 'textFormat', 'value', 'name', 'attachments
 
 /** After the expected replies arrived, how long to watch for extra ones before judging the turn. */
 const SETTLE_MS = 150;
+
+/**
+ * Once the bot's turn has ended (its POST answered, or its proactive turn's replies arrived), how long it must stay
+ * quiet before a turn still short of the expected replies is judged: what it sent is all it will send. A turn's
+ * replies leave together when its state is saved (bots/outbox.ts), so they arrive back to back.
+ */
+const QUIET_MS = 250;
 
 export async function replayTurns(turns: Turn[], activities: TranscriptActivity[], options: ReplayOptions): Promise<ReplayResult> {
   const session = await ReplaySession.open(options, channelIdOf(activities));
@@ -110,6 +117,9 @@ export class ReplaySession {
    */
   async perform(action: UserAction, expectedCount?: number, recordedBotId?: string): Promise<ChannelActivity[]> {
     const from = this.channel.received.length;
+    // When the bot's turn is over: /api/messages answers only after the turn (and its replies) are done; a sign-in's
+    // proactive turn has no request to wait on, so it is over once its first reply that is not progress arrives.
+    let turnEnded: (arrived: ChannelActivity[]) => boolean = () => true;
     if (action.kind === 'send') {
       const status = await this.channel.post(this.toSend(action.activity, recordedBotId));
       if (status >= 300) throw new Error(`/api/messages answered ${status}`);
@@ -117,19 +127,26 @@ export class ReplaySession {
       const link = this.latestSignInLink();
       if (link === undefined) throw new Error('the transcript signs in here, but the bot sent no sign-in link');
       await signInThroughBrowser(link, action.decision);
+      turnEnded = (arrived) => arrived.some((activity) => !isProgress(activity));
     }
-    return this.collect(from, expectedCount);
+    return this.collect(from, expectedCount, turnEnded);
   }
 
   async close(): Promise<void> {
     await this.closeApp();
   }
 
-  private async collect(from: number, expectedCount: number | undefined): Promise<ChannelActivity[]> {
+  private async collect(from: number, expectedCount: number | undefined, turnEnded: (arrived: ChannelActivity[]) => boolean): Promise<ChannelActivity[]> {
     const counted = (arrived: ChannelActivity[]) => arrived.filter((activity) => !isIgnored(activity)).length;
     if (expectedCount !== undefined) {
-      await this.channel.waitFor(from, (arrived) => counted(arrived) >= expectedCount, this.timeoutMs);
-      await sleep(SETTLE_MS);
+      // Enough replies, or the bot's turn is over and it stayed quiet: a reply that never comes is not waited for.
+      const quiet = this.channel.quietFor(QUIET_MS);
+      const enough = await this.channel.waitFor(
+        from,
+        (arrived) => counted(arrived) >= expectedCount || (turnEnded(arrived) && quiet()),
+        this.timeoutMs,
+      );
+      if (counted(enough) >= expectedCount) await sleep(SETTLE_MS);
       return this.channel.received.slice(from);
     }
     // Without expectations (recording new journeys): wait for the bot to stay quiet.
@@ -160,6 +177,11 @@ export class ReplaySession {
     if (activity.membersRemoved) out.membersRemoved = remap(activity.membersRemoved);
     return out;
   }
+}
+
+/** Typing and "I'm busy" messages go out during a turn (bots/outbox.ts); anything else ends it. */
+function isProgress(activity: ChannelActivity): boolean {
+  return activity.type === 'typing' || activity.type === 'trace' || activity.inputHint === 'ignoringInput';
 }
 
 function channelIdOf(activities: TranscriptActivity[]): string {

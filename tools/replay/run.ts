@@ -14,7 +14,8 @@ export const USAGE = `Usage: npm run replay -- <file.transcript | folder> [...] 
   --mode user|preauthorized   authorization mode (default: from the recording's welcome, the folder name, or user)
   --type system|custom        authorization type (default: likewise, or system)
   --profile <name>            the custom profile's name (default: from the recording, or "corporate")
-  --timeout <ms>              how long to wait for the bot's replies to one turn (default 10000)`;
+  --timeout <ms>              the longest wait for the bot's replies to one turn (default 10000); a turn is
+                              decided sooner, once the bot's turn has ended and it stayed quiet for 250 ms`;
 
 export interface ReplayCommandOptions {
   /** Where relative paths start (npm runs scripts in the package folder; INIT_CWD is where the user was). */

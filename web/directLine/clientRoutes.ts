@@ -46,13 +46,13 @@ export function mountDirectLineClientRoutes(server: Server, store: ConversationS
         timestamp: new Date().toISOString(),
       });
     }
-    res.json(firstStart ? 201 : 200, describe(conversation));
+    res.json(firstStart ? 201 : 200, describe(conversation, bearerToken(req)!));
   });
 
   // Reconnect (directlinejs calls it when given a conversationId, or after a lost stream).
   server.get(`${base}/conversations/:conversationId`, async (req: Request, res: Response) => {
     const conversation = authorized(req, res, store, req.params.conversationId);
-    if (conversation) res.json(200, describe(conversation));
+    if (conversation) res.json(200, describe(conversation, bearerToken(req)!));
   });
 
   server.post(`${base}/conversations/:conversationId/activities`, async (req: Request, res: Response) => {
@@ -83,12 +83,12 @@ export function mountDirectLineClientRoutes(server: Server, store: ConversationS
   // Tokens live as long as their conversation (which stays alive while it is used), so refreshing returns the same.
   server.post(`${base}/tokens/refresh`, async (req: Request, res: Response) => {
     const conversation = authorized(req, res, store);
-    if (conversation) res.json(200, describe(conversation));
+    if (conversation) res.json(200, describe(conversation, bearerToken(req)!));
   });
 }
 
-function describe(conversation: LocalConversation): Record<string, unknown> {
-  return { conversationId: conversation.id, token: conversation.token, expires_in: TOKEN_LIFETIME_SECONDS };
+function describe(conversation: LocalConversation, token: string): Record<string, unknown> {
+  return { conversationId: conversation.id, token, expires_in: TOKEN_LIFETIME_SECONDS };
 }
 
 function addressing(conversation: LocalConversation, bot: BotEndpoint): Record<string, unknown> {
@@ -113,8 +113,7 @@ function send(conversation: LocalConversation, bot: BotEndpoint, logger: Logger,
 
 /** The conversation the request's bearer token opens, if it is the one in the URL; otherwise answers 401/403. */
 function authorized(req: Request, res: Response, store: ConversationStore, conversationId?: string): LocalConversation | undefined {
-  const header = req.headers.authorization;
-  const token = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+  const token = bearerToken(req);
   if (!token) {
     fail(res, 401, 'BadArgument', 'Missing "Authorization: Bearer <token>".');
     return undefined;
@@ -126,6 +125,12 @@ function authorized(req: Request, res: Response, store: ConversationStore, conve
     return undefined;
   }
   return conversation;
+}
+
+/** The token of `Authorization: Bearer <token>`, which every answer repeats (a conversation may have several). */
+function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  return typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
 }
 
 function fail(res: Response, status: number, code: string, message: string): void {

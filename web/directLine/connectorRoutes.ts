@@ -57,8 +57,13 @@ export function mountDirectLineConnectorRoutes(server: Server, store: Conversati
       res.json(400, { error: { code: 'BadArgument', message: 'Expected an activity with a type.' } });
       return;
     }
+    // A replyToId must name an activity Web Chat has: Web Chat holds back a reply to an activity it never received
+    // (for ~5 s) before it renders it. A proactive turn's replies point at the continuation event's own made-up id.
+    const { replyToId, ...activity } = parsed.data;
+    const repliesToKnown = typeof replyToId === 'string' && conversation.history.some((earlier) => earlier.id === replyToId);
     const stored = store.append(conversation, {
-      ...parsed.data,
+      ...activity,
+      ...(repliesToKnown ? { replyToId } : {}),
       from: { ...parsed.data.from, role: 'bot' },
       conversation: { id: conversation.id },
       recipient: { id: conversation.userId, role: 'user' },

@@ -24,7 +24,9 @@ export interface DirectLineActivity {
 
 export interface LocalConversation {
   readonly id: string;
-  readonly token: string;
+  /** The newest bearer token; `tokens` holds every one still valid (a reloaded tab gets a fresh one). */
+  token: string;
+  readonly tokens: string[];
   /** Bound when the page asked for its session; every activity the client posts is sent as this user. */
   readonly userId: string;
   /** False until Web Chat calls `POST /conversations` (the bot is told about the members then, once). */
@@ -46,6 +48,8 @@ export interface ConversationStoreOptions {
 }
 
 export const TOKEN_LIFETIME_SECONDS = 1800;
+/** Tokens kept valid per conversation: a reload issues one, and a duplicated tab may still use the one before. */
+const MAX_TOKENS_PER_CONVERSATION = 4;
 
 export class ConversationStore {
   private readonly conversations = new Map<string, LocalConversation>();
@@ -83,9 +87,11 @@ export class ConversationStore {
       if (!victim) break;
       this.forget(victim);
     }
+    const token = randomBytes(32).toString('base64url');
     const conversation: LocalConversation = {
       id: randomBytes(16).toString('base64url'),
-      token: randomBytes(32).toString('base64url'),
+      token,
+      tokens: [token],
       userId,
       started: false,
       history: [],
@@ -95,6 +101,25 @@ export class ConversationStore {
     };
     this.conversations.set(conversation.id, conversation);
     this.byToken.set(conversation.token, conversation);
+    return conversation;
+  }
+
+  /**
+   * The live conversation `id` with a fresh token, when it belongs to `userId` (a reloaded page resuming its chat);
+   * otherwise undefined, whether it is gone or someone else's, and then nothing is touched.
+   */
+  resume(id: string, userId: string): LocalConversation | undefined {
+    const held = this.conversations.get(id);
+    if (held === undefined || held.userId !== userId) return undefined;
+    const conversation = this.touch(held);
+    if (conversation === undefined) return undefined;
+    const token = randomBytes(32).toString('base64url');
+    conversation.tokens.push(token);
+    for (const old of conversation.tokens.splice(0, Math.max(0, conversation.tokens.length - MAX_TOKENS_PER_CONVERSATION))) {
+      this.byToken.delete(old);
+    }
+    conversation.token = token;
+    this.byToken.set(token, conversation);
     return conversation;
   }
 
@@ -166,7 +191,7 @@ export class ConversationStore {
 
   private forget(conversation: LocalConversation): void {
     this.conversations.delete(conversation.id);
-    this.byToken.delete(conversation.token);
+    for (const token of conversation.tokens) this.byToken.delete(token);
   }
 }
 

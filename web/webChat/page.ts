@@ -1,7 +1,8 @@
 /**
  * The Web Chat page at `/`: a header, a note when the sandbox plays Confluence, and Web Chat itself. The page's
  * script asks `/webchat/session` for a Direct Line token (the browser's identity travels in a cookie the server
- * issued; the page neither stores nor sends a user id) and renders Web Chat with it. No value from outside goes
+ * issued; the page neither stores nor sends a user id) and renders Web Chat with it. A reload resumes the tab's
+ * conversation: the page keeps its id in sessionStorage and asks the session for it back. No value from outside goes
  * into the HTML unescaped, and the script is a constant.
  */
 import { escapeHtml } from '../html.js';
@@ -29,9 +30,19 @@ const START_SCRIPT = `
   }
   // Earlier versions kept a self-chosen user id here; it means nothing now.
   try { window.localStorage.removeItem('confluence-assistant.user-id'); } catch (e) { /* storage blocked */ }
+  // This tab's conversation, kept across reloads (sessionStorage is per tab) so a reload resumes the chat where it
+  // was. Only its id: the server gives a fresh token for it, and only to the browser whose cookie opened it.
+  var KEPT = 'confluence-assistant.conversation-id';
+  var kept = null;
+  try { kept = window.sessionStorage.getItem(KEPT); } catch (e) { /* storage blocked: every load starts anew */ }
   // Who this browser is comes from the server's HttpOnly cookie (set by this very request the first time), not from
   // anything the page sends; the session answers with the user id Web Chat must show.
-  fetch('/webchat/session', { method: 'POST', credentials: 'same-origin' })
+  fetch('/webchat/session', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(kept ? { resume: kept } : {})
+  })
     .then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (!response.ok) throw new Error(body.message || ('HTTP ' + response.status));
@@ -39,9 +50,20 @@ const START_SCRIPT = `
       });
     })
     .then(function (session) {
+      try {
+        if (session.conversationId) window.sessionStorage.setItem(KEPT, session.conversationId);
+        else window.sessionStorage.removeItem(KEPT);
+      } catch (e) { /* storage blocked */ }
+      if (session.resumed === false) {
+        var note = document.getElementById('chat-note');
+        note.textContent = 'Your earlier conversation is no longer available (it was idle for a long time, or the bot restarted), so a new one has started.';
+        note.hidden = false;
+      }
       window.WebChat.renderWebChat({
+        // With a conversationId, Web Chat reconnects to it and shows its history instead of starting a new one.
         directLine: window.WebChat.createDirectLine({
           token: session.token,
+          conversationId: session.resumed ? session.conversationId : undefined,
           domain: new URL(session.domain, window.location.origin).href,
           webSocket: session.webSocket,
           pollingInterval: 500
@@ -60,7 +82,10 @@ const START_SCRIPT = `
           bubbleFromUserBackground: '#DEEBFF',
           hideUploadButton: true,
           suggestedActionLayout: 'flow',
-          sendBoxButtonColor: '#0052CC'
+          sendBoxButtonColor: '#0052CC',
+          // A textarea that grows: Shift+Enter starts a new line (Enter sends) and a pasted Markdown body keeps its
+          // newlines, which a one-line input would drop (the whole page became one heading).
+          sendBoxTextWrap: true
         }
       }, document.getElementById('webchat'));
       var input = document.querySelector('[data-id="webchat-sendbox-input"]');
@@ -84,6 +109,8 @@ header .tag{font-size:.8rem;opacity:.85}
 .problem{margin:1rem 1.25rem;padding:.75rem 1rem;background:#ffebe6;border:1px solid #ff8f73;border-radius:4px}
 main{flex:1;min-height:0;display:flex;justify-content:center}
 #webchat{flex:1;max-width:56rem;height:100%;background:#fff;box-shadow:0 0 0 1px #dfe1e6}
+/* The form's Markdown body shows six lines at least: Adaptive Cards 1.5 has no rows hint. */
+#webchat textarea.ac-multiline{line-height:1.4;min-height:calc(6 * 1.4em + 1em);resize:vertical}
 `;
 
 export function webChatPage(options: WebChatPageOptions): string {
@@ -93,10 +120,12 @@ export function webChatPage(options: WebChatPageOptions): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(PAGE_TITLE)}</title>
+<link rel="icon" type="image/png" href="/favicon.ico">
 <style>${STYLE}</style>
 </head><body>
 <header><h1>${escapeHtml(PAGE_TITLE)}</h1><span class="tag">creates Confluence pages and lists a space's pages</span></header>
 ${note}
+<p class="note" id="chat-note" role="status" hidden></p>
 <p class="problem" id="status" role="alert" hidden></p>
 <main><div id="webchat"></div></main>
 <script src="${escapeHtml(options.scriptUrl)}"></script>

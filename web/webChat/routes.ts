@@ -1,15 +1,18 @@
 /**
  * Web Chat in the browser: the page at `/`, Web Chat's bundle, and `POST /webchat/session`, which gives the page
  * a Direct Line token (from the local Direct Line, or from Azure when DIRECT_LINE_SECRET is set) for the browser's
- * server-issued identity (browserIdentity.ts). The request body is not read: the user id comes from the cookie.
+ * server-issued identity (browserIdentity.ts). The user id comes from the cookie, never the body; the body may
+ * name a conversation to resume (`{ "resume": "<conversation id>" }`), which only that same browser gets back.
  */
 import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
 import type { TrustProxy } from '../../services/config/config.js';
 import type { Logger } from '../../services/logging/logger.js';
 import { clientAddress } from '../clientAddress.js';
 import { RateLimiter } from '../rateLimiter.js';
 import type { BrowserIdentity } from './browserIdentity.js';
 import { locateWebChat, mountWebChatBundle, WEBCHAT_SCRIPT_PATH } from './bundle.js';
+import { mountFavicon } from './favicon.js';
 import { webChatPage } from './page.js';
 import { SessionSource, SessionUnavailableError } from './sessions.js';
 
@@ -24,6 +27,8 @@ export const SESSION_BUDGET = { perMinute: 30, burst: 20 } as const;
 
 export const TOO_MANY_SESSIONS =
   'Too many chat sessions were started from your network in the last minute. Wait a minute, then reload the page.';
+
+const resumeRequestSchema = z.object({ resume: z.string().min(1).max(200) });
 
 export interface WebChatOptions {
   sandbox: boolean;
@@ -42,16 +47,23 @@ export function mountWebChat(server: Server, options: WebChatOptions): void {
   mountWebChatBundle(server, webChat);
   const html = webChatPage({ sandbox: options.sandbox, scriptUrl: `${WEBCHAT_SCRIPT_PATH}?v=${encodeURIComponent(webChat.version)}` });
 
+  const pageHeaders = {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': "frame-ancestors 'none'",
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
   server.get('/', async (_req: Request, res: Response) => {
-    res.writeHead(200, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'Content-Security-Policy': "frame-ancestors 'none'",
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    });
+    res.writeHead(200, pageHeaders);
     res.end(html);
   });
+  // Uptime checks and link previews ask with HEAD: the page's headers, no body.
+  server.head('/', async (_req: Request, res: Response) => {
+    res.writeHead(200, { ...pageHeaders, 'Content-Length': String(Buffer.byteLength(html)) });
+    res.end();
+  });
+  mountFavicon(server, options.logger);
 
   const limiter = options.sessionLimiter ?? new RateLimiter(SESSION_BUDGET);
   let lastWarned = -Infinity;
@@ -70,8 +82,10 @@ export function mountWebChat(server: Server, options: WebChatOptions): void {
     }
     // Any userId in the body is ignored: the browser is who its signed cookie says, or gets a new identity now.
     const browserId = options.identity.ensure(req, res);
+    // A reloaded page names the conversation it had; the session source gives it back only to that same browser.
+    const resume = resumeRequestSchema.safeParse(req.body);
     try {
-      res.json(200, await options.sessions(browserId));
+      res.json(200, await options.sessions(browserId, resume.success ? resume.data.resume : undefined));
     } catch (error) {
       if (!(error instanceof SessionUnavailableError)) throw error;
       options.logger.warn('Web Chat session refused', { reason: error.message });

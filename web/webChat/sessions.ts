@@ -15,10 +15,17 @@ export interface WebChatSession {
   webSocket: boolean;
   /** The user id Web Chat must use (Azure embeds it in the token). */
   userId: string;
+  /** The conversation the token opens, which the page keeps to resume it after a reload (local Direct Line). */
+  conversationId?: string;
+  /** Only when the page asked to resume one: whether it got that conversation back (false: a new one). */
+  resumed?: boolean;
 }
 
-/** Opens a session for the browser whose server-issued id (web/webChat/browserIdentity.ts) is `browserId`. */
-export type SessionSource = (browserId: string) => Promise<WebChatSession>;
+/**
+ * Opens a session for the browser whose server-issued id (web/webChat/browserIdentity.ts) is `browserId`; with
+ * `resume`, a fresh token for that conversation instead, if it is still there and this browser's.
+ */
+export type SessionSource = (browserId: string, resume?: string) => Promise<WebChatSession>;
 
 /** The page cannot get a session, for a reason the person running the bot can fix; `message` says how. */
 export class SessionUnavailableError extends Error {
@@ -32,9 +39,17 @@ export class SessionUnavailableError extends Error {
 }
 
 export function localSessions(store: ConversationStore): SessionSource {
-  return async (browserId) => {
-    const conversation = store.open(browserId);
-    return { token: conversation.token, domain: '/v3/directline', webSocket: false, userId: browserId };
+  return async (browserId, resume) => {
+    const kept = resume === undefined ? undefined : store.resume(resume, browserId);
+    const conversation = kept ?? store.open(browserId);
+    return {
+      token: conversation.token,
+      domain: '/v3/directline',
+      webSocket: false,
+      userId: browserId,
+      conversationId: conversation.id,
+      ...(resume === undefined ? {} : { resumed: kept !== undefined }),
+    };
   };
 }
 

@@ -1,5 +1,7 @@
 import { jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { CLIENT_SECRET_FLAG_WARNING, runAdmin } from '../../../admin/runAdmin.js';
 import type { SecretStdin } from '../../../admin/secretInput.js';
+import { HEALTH_CHECK_TIMEOUT_MS } from '../../../admin/botCheck.js';
 import { AuthService } from '../../../services/auth/authService.js';
 import { loadConfig } from '../../../services/config/config.js';
 import { FakeAtlassianAuth } from '../../helpers/fakeAtlassianAuth.js';
@@ -61,6 +64,8 @@ describe('admin CLI', () => {
   afterEach(async () => {
     try {
       const everything = output.join('\n');
+      // Every hint is a command that can be pasted: never a bare "run authorize" or "with: use …".
+      expect(everything).not.toMatch(/(?:run|runs|with):? "?(?:authorize|confirm|use|profile|status)\b/i);
       for (const secret of [PROFILE_SECRET, fake.clientSecret, TEST_KEY_HEX]) expect(everything).not.toContain(secret);
       const stored = await storedText(dir.path);
       expect(stored).not.toContain(PROFILE_SECRET);
@@ -98,7 +103,24 @@ describe('admin CLI', () => {
     expect((await admin('profile', 'add', 'system', '--client-id', 'a', '--authorization-url', 'https://a/x', '--token-url', 'https://a/t', '--refresh-token-url', 'https://a/t')).code).toBe(2);
     const badUrl = await admin('profile', 'add', 'ok', '--client-id', 'a', '--authorization-url', 'not a url', '--token-url', 'https://a/t', '--refresh-token-url', 'https://a/t');
     expect(badUrl.code).toBe(2);
-    expect(badUrl.stderr).toContain('authorizationUrl');
+    // The flag the person typed, not the store's field name.
+    expect(badUrl.stderr).toContain('profile add: --authorization-url must be an http:// or https:// URL');
+    expect(badUrl.stderr).not.toContain('authorizationUrl');
+    const badName = await admin('profile', 'add', 'a b', '--client-id', 'a', '--authorization-url', 'https://a/x', '--token-url', 'https://a/t', '--refresh-token-url', 'https://a/t');
+    expect(badName.stderr).toMatch(/^profile add: the profile name must be 1 to 64 letters/);
+  });
+
+  it.each([
+    [['status', '--verbose'], 'status: unknown option --verbose. status takes no options.'],
+    [['use', 'acme', '--mode'], 'use: --mode needs a value.'],
+    [['use', 'acme', '-x', '--mode', 'user'], 'use: unknown option -x. use takes --mode <value>.'],
+    [['status', 'now'], 'status takes no other arguments (got "now").'],
+    [['profile', 'remove'], 'profile remove: name the profile.'],
+  ])('says what is wrong with %j in its own words, not Node\'s', async (argv, first) => {
+    const result = await admin(...argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(first);
+    expect(result.stderr).not.toMatch(/positional argument|argument missing|'--/);
   });
 
   it('prints help on request', async () => {
@@ -111,6 +133,7 @@ describe('admin CLI', () => {
     const added = await addAcme('--scopes', 'read:page:confluence  offline_access');
     expect(added).toMatchObject({ code: 0, stderr: '' });
     expect(added.stdout).toContain('Added profile "acme"');
+    expect(added.stdout).toContain('Make it active with: npm run admin -- use acme --mode <user|preauthorized>');
 
     expect((await addAcme()).code).toBe(1);
 
@@ -122,7 +145,7 @@ describe('admin CLI', () => {
 
     expect(await admin('profile', 'remove', 'acme')).toMatchObject({ code: 0 });
     expect((await admin('profile', 'remove', 'acme')).code).toBe(1);
-    expect((await admin('profile', 'list')).stdout).toContain('No custom profiles');
+    expect((await admin('profile', 'list')).stdout).toContain('No custom profiles. Add one with: npm run admin -- profile add');
   });
 
   it('reads the client secret from the first line of piped standard input, with no warning', async () => {
@@ -212,10 +235,11 @@ describe('admin CLI', () => {
     await addAcme();
     const used = await admin('use', 'acme', '--mode', 'preauthorized');
     expect(used.code).toBe(0);
-    expect(used.stdout).toContain('run "authorize"');
+    expect(used.stdout).toContain('run npm run admin -- authorize');
     const status = await admin('status');
     expect(status.stdout).toMatch(/Type: +custom\nMode: +preauthorized\nProfile: +acme\n/);
     expect(status.stdout).toContain('Shared token: none stored');
+    expect(status.stdout).toContain('until an administrator runs: npm run admin -- authorize');
     const removeActive = await admin('profile', 'remove', 'acme');
     expect(removeActive.code).toBe(1);
     expect(removeActive.stderr).toContain('active profile');
@@ -224,7 +248,7 @@ describe('admin CLI', () => {
   it('authorize refuses in user mode with a clear message', async () => {
     const result = await admin('authorize');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('use system --mode preauthorized');
+    expect(result.stderr).toContain('npm run admin -- use system --mode preauthorized');
   });
 
   /** `authorize`, then the browser: the running bot (its own handle on the data folder) shows the code. */
@@ -295,5 +319,66 @@ describe('admin CLI', () => {
     const bot = await AuthService.open({ config: loadConfig(env) });
     expect((await bot.profiles.get('acme'))?.clientSecret).toBe(PROFILE_SECRET);
     expect((await admin('status')).stdout).toContain('Profile:  system (sandbox)');
+  });
+
+  describe('authorize checks that a bot answers at PUBLIC_URL', () => {
+    let bot: Server | undefined;
+    afterEach(async () => {
+      bot?.closeAllConnections();
+      await new Promise((done) => (bot ? bot.close(done) : done(undefined)));
+      bot = undefined;
+    });
+    /** A stand-in for a running bot's /healthz on loopback; `answer` undefined: accepts and never answers. */
+    const botAnswering = async (answer?: { status: number; body: unknown }): Promise<string> => {
+      bot = createServer((req, res) => {
+        if (answer === undefined) return;
+        // Not chained: restify, loaded in the same worker by other test files, replaces writeHead with one returning nothing.
+        res.writeHead(req.url === '/healthz' ? answer.status : 404, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(answer.body));
+      });
+      await new Promise<void>((done) => bot!.listen(0, '127.0.0.1', done));
+      return `http://127.0.0.1:${(bot.address() as AddressInfo).port}`;
+    };
+    const authorizeAt = async (publicUrl: string): Promise<Result> => {
+      env = { ...env, PUBLIC_URL: publicUrl };
+      await admin('use', 'system', '--mode', 'preauthorized');
+      const result = await admin('authorize');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`${publicUrl}/oauth/start?id=`);
+      return result;
+    };
+
+    it('says nothing more when the bot there answers with the same kind of settings', async () => {
+      const result = await authorizeAt(await botAnswering({ status: 200, body: { status: 'ok', sandbox: false } }));
+      expect(result.stderr).toBe('');
+    });
+
+    it('warns, and still prints the link, when nothing listens there', async () => {
+      const closed = await botAnswering({ status: 200, body: {} });
+      await new Promise((done) => bot!.close(done));
+      bot = undefined;
+      // Nothing listens on that port now (another process could take it in between, which this test would notice).
+      const result = await authorizeAt(closed);
+      expect(result.stderr).toContain(`Warning: no bot answered at ${closed}/healthz (ECONNREFUSED)`);
+      expect(result.stderr).toContain('PUBLIC_URL and PORT are the same for it and for this command');
+    });
+
+    it('warns when something else answers there', async () => {
+      const url = await botAnswering({ status: 404, body: { error: 'not here' } });
+      expect((await authorizeAt(url)).stderr).toContain(`Warning: ${url}/healthz answered 404 but not as this bot does`);
+    });
+
+    it('warns when the bot there uses the sandbox and this command does not', async () => {
+      const url = await botAnswering({ status: 200, body: { status: 'ok', sandbox: true } });
+      expect((await authorizeAt(url)).stderr).toContain('uses the built-in sandbox, but this command\'s settings use a real Atlassian app');
+    });
+
+    it('gives up on a bot that never answers after a short wait', async () => {
+      const url = await botAnswering();
+      const started = Date.now();
+      const result = await authorizeAt(url);
+      expect(result.stderr).toContain(`no answer within ${HEALTH_CHECK_TIMEOUT_MS / 1000} s`);
+      expect(Date.now() - started).toBeLessThan(HEALTH_CHECK_TIMEOUT_MS + 3000);
+    });
   });
 });

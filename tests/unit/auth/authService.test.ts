@@ -311,6 +311,22 @@ describe('AuthService', () => {
       expect((await service.status()).sharedToken).toEqual({ stored: false });
     });
 
+    it('logs the command that fixes a missing shared token, once per ten minutes rather than every turn', async () => {
+      await service.settings.use('system', 'preauthorized');
+      const hints = () => logLines.filter((line) => JSON.parse(line).level === 'warn' && line.includes('npm run admin -- authorize'));
+
+      for (let turn = 0; turn < 5; turn++) expect(await service.getConnection(alice)).toMatchObject({ reason: 'no-shared-token' });
+      expect(hints()).toHaveLength(1);
+      expect(JSON.parse(hints()[0]!)).toMatchObject({ profileName: 'system', msg: expect.stringMatching(/profile "system" has no token yet/) });
+
+      clock += 10 * 60 * 1000 - 1;
+      await service.getConnection(bob);
+      expect(hints()).toHaveLength(1);
+      clock += 1;
+      await service.getConnection(bob);
+      expect(hints()).toHaveLength(2);
+    });
+
     it('a declined pre-authorization is rejected as denied', async () => {
       await service.settings.use('system', 'preauthorized');
       const { state } = await consent((await service.createPreauthorizationLink()).url);

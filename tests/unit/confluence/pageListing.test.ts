@@ -1,14 +1,17 @@
 import axios from 'axios';
 import { ConfluenceClient } from '../../../services/confluence/client.js';
 import { ConfluenceError } from '../../../services/confluence/errors.js';
-import { PageListing, titleMatches, type ListingBookmark, type PageListingSummary } from '../../../services/confluence/pageListing.js';
+import { PageListing, titleMatches, titleOrder, type ListingBookmark, type PageListingSummary } from '../../../services/confluence/pageListing.js';
 import type { ConfluenceApi, ConfluenceTarget, PageChunk, PageSummary } from '../../../services/confluence/types.js';
 import { SEED_WITH_DOCS } from '../../../sandbox/seed.js';
 import { startFakeConfluenceServer, type FakeConfluenceServer } from '../../helpers/fakeConfluenceServer.js';
 import { createWorld, type World } from '../../helpers/world.js';
 import { CLOUD_ID, signIn, startSandbox, type Harness } from '../sandbox/sandboxHarness.js';
 
-const byTitle = (a: PageSummary, b: PageSummary): number => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
+/** The order a reader expects, written out independently of the code under test: natural, case- and accent-blind. */
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+const byTitle = (a: PageSummary, b: PageSummary): number =>
+  collator.compare(a.title, b.title) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0) || Number(a.id) - Number(b.id);
 
 /** The real client, with every HTTP request it makes written down (the chunk's cursor, or 'first'). */
 function recordingApi(events: string[] = []): { api: Pick<ConfluenceApi, 'listPagesChunk'>; events: string[]; requests: () => number } {
@@ -43,11 +46,34 @@ describe('titleMatches', () => {
   });
 });
 
+describe('titleOrder', () => {
+  const sorted = (titles: string[], locale?: string): string[] =>
+    titles.map((title, index) => ({ id: String(index + 1), title })).sort(titleOrder(locale)).map((page) => page.title);
+
+  it('puts numbers in numeric order and ignores case and accents', () => {
+    expect(sorted(['part 10', 'Part 2', 'part 1', 'part 100'])).toEqual(['part 1', 'Part 2', 'part 10', 'part 100']);
+    expect(sorted(['eclair', 'Éclair', 'ecole', 'Eclair'])).toEqual(['Eclair', 'eclair', 'Éclair', 'ecole']);
+  });
+
+  it("follows the reader's locale, and falls back to English for one it does not know", () => {
+    expect(sorted(['Översikt', 'Zebra', 'Ost'], 'sv-SE')).toEqual(['Ost', 'Zebra', 'Översikt']);
+    expect(sorted(['Översikt', 'Zebra', 'Ost'], 'en-US')).toEqual(['Ost', 'Översikt', 'Zebra']);
+    expect(sorted(['b', 'a'], 'not a locale!')).toEqual(['a', 'b']);
+  });
+
+  it('is a total order: titles equal but for case by code point, identical titles by id as a number', () => {
+    const order = titleOrder();
+    expect(order({ id: '1', title: 'same' }, { id: '2', title: 'Same' })).toBeGreaterThan(0);
+    expect(order({ id: '10', title: 'Same' }, { id: '9', title: 'Same' })).toBeGreaterThan(0);
+    expect(order({ id: '9', title: 'Same' }, { id: '9', title: 'Same' })).toBe(0);
+  });
+});
+
 describe('PageListing against the sandbox over HTTP (3,000-page DOCS space)', () => {
   let harness: Harness;
   let target: ConfluenceTarget;
   let docsId: string;
-  /** Every page of DOCS as the sandbox holds it, in the title order Confluence lists them. */
+  /** Every page of DOCS as the sandbox holds it, in the order a reader expects (not Confluence's code-point order). */
   let expected: PageSummary[];
   const scans = new Map<string, Promise<PageListingSummary>>();
 
@@ -84,9 +110,14 @@ describe('PageListing against the sandbox over HTTP (3,000-page DOCS space)', ()
     expect(summary.firstPages).toEqual(expected.slice(0, 10));
     expect(summary.firstPages[0]!.webUrl).toMatch(new RegExp(`^${harness.url}/sandbox/wiki/spaces/DOCS/pages/\\d+/API\\+guide`));
     expect(summary.bookmarks).toHaveLength(12);
-    expect(summary.bookmarks.map((mark) => mark.matchedBefore)).toEqual(Array.from({ length: 12 }, (_, chunk) => chunk * 250));
-    expect(summary.bookmarks[0]).toEqual({ matchedBefore: 0 });
+    expect(summary.bookmarks[0]).not.toHaveProperty('cursor');
     expect(summary.bookmarks.slice(1).every((mark) => typeof mark.cursor === 'string')).toBe(true);
+    // Each chunk holds a span of ranks; together they reach every rank, the first 0 and the last 2,999.
+    expect(summary.bookmarks.every((mark) => mark.firstRank <= mark.lastRank)).toBe(true);
+    expect(Math.min(...summary.bookmarks.map((mark) => mark.firstRank))).toBe(0);
+    expect(Math.max(...summary.bookmarks.map((mark) => mark.lastRank))).toBe(2999);
+    // What the dialog keeps between turns stays small: a few kilobytes for 3,000 pages.
+    expect(JSON.stringify(summary.bookmarks).length).toBeLessThan(4096);
   });
 
   it('reports progress after every chunk and waits for it before the next request', async () => {
@@ -115,8 +146,8 @@ describe('PageListing against the sandbox over HTTP (3,000-page DOCS space)', ()
     expect(summary.matched).toBe(releases.length);
     expect(summary.firstPages).toEqual(releases.slice(0, 10));
     expect(summary.requests).toBe(12);
-    // The 500 release notes sit in two chunks of the title order: one bookmark each.
-    expect(summary.bookmarks.map((mark) => mark.matchedBefore)).toEqual([0, 250]);
+    // The 500 release notes sit in two chunks of Confluence's title order: one bookmark each.
+    expect(summary.bookmarks).toHaveLength(2);
 
     const twoWords = await new PageListing(api).scan(target, docsId, { filter: 'notes 2.1', windowSize: 50 });
     const wanted = expected.filter((page) => titleMatches(page.title, 'notes 2.1'));
@@ -140,7 +171,7 @@ describe('PageListing against the sandbox over HTTP (3,000-page DOCS space)', ()
     const bookmarks = await bookmarksFor(undefined);
     const { api, requests } = recordingApi();
 
-    const pages = await new PageListing(api).window(target, docsId, bookmarks, { offset: 1010, size: 10 });
+    const pages = await new PageListing(api).window(target, docsId, bookmarks, { offset: 1010, size: 10, after: expected[1009] });
 
     expect(pages).toEqual(expected.slice(1010, 1020));
     expect(requests()).toBe(1);
@@ -152,7 +183,7 @@ describe('PageListing against the sandbox over HTTP (3,000-page DOCS space)', ()
     expect(stored).toEqual(bookmarks);
     const { api, requests } = recordingApi();
 
-    const pages = await new PageListing(api).window(target, docsId, stored, { offset: 245, size: 10 });
+    const pages = await new PageListing(api).window(target, docsId, stored, { offset: 245, size: 10, after: expected[244] });
 
     expect(pages).toEqual(expected.slice(245, 255));
     expect(requests()).toBe(2);
@@ -164,10 +195,45 @@ describe('PageListing against the sandbox over HTTP (3,000-page DOCS space)', ()
     const { api, requests } = recordingApi();
     const listing = new PageListing(api);
 
-    expect(await listing.window(target, docsId, bookmarks, { filter: 'release', offset: 245, size: 10 })).toEqual(releases.slice(245, 255));
+    const window = (offset: number) => listing.window(target, docsId, bookmarks, { filter: 'release', offset, size: 10, after: releases[offset - 1] });
+    expect(await window(245)).toEqual(releases.slice(245, 255));
     expect(requests()).toBe(2);
-    expect(await listing.window(target, docsId, bookmarks, { filter: 'release', offset: 495, size: 10 })).toEqual(releases.slice(495));
+    expect(await window(495)).toEqual(releases.slice(495));
     expect(requests()).toBe(3);
+  });
+
+  it('orders titles as a reader does, "1.2" before "1.10", where Confluence puts "1.10" first', async () => {
+    const releases = expected.filter((page) => titleMatches(page.title, 'release notes 1.'));
+    const bookmarks = await bookmarksFor('release notes 1.');
+    const listing = new PageListing(recordingApi().api);
+
+    const shown: PageSummary[] = [];
+    for (let offset = 0; offset < releases.length; offset += 3) {
+      shown.push(...(await listing.window(target, docsId, bookmarks, { filter: 'release notes 1.', offset, size: 3, after: shown.at(-1) })));
+    }
+
+    const titles = shown.map((page) => page.title);
+    expect(titles.slice(0, 4)).toEqual(['Release notes 1.0', 'Release notes 1.1', 'Release notes 1.2', 'Release notes 1.3']);
+    expect(titles.indexOf('Release notes 1.2')).toBeLessThan(titles.indexOf('Release notes 1.10'));
+    expect(shown).toEqual(releases);
+  });
+
+  it('pages through every match once, in order, although the two orders disagree across chunks', async () => {
+    // "API guide: … (part 2)" sorts after "(part 19)" in code-point order but before "(part 10)" in ours.
+    const guides = expected.filter((page) => titleMatches(page.title, 'api guide'));
+    const bookmarks = await bookmarksFor('api guide');
+    const { api, requests } = recordingApi();
+    const listing = new PageListing(api);
+
+    const shown: PageSummary[] = [];
+    for (let offset = 0; offset < guides.length; offset += 10) {
+      shown.push(...(await listing.window(target, docsId, bookmarks, { filter: 'api guide', offset, size: 10, after: shown.at(-1) })));
+    }
+
+    expect(shown).toEqual(guides);
+    expect(new Set(shown.map((page) => page.id)).size).toBe(guides.length);
+    // Each window reads only the chunks whose rank span reaches it: a couple per window, not the whole space.
+    expect(requests()).toBeLessThanOrEqual(2 * Math.ceil(guides.length / 10));
   });
 
   it('answers not-found for a space that does not exist', async () => {
@@ -199,7 +265,7 @@ describe('PageListing through the connection the dialogs use', () => {
     const summary = await new PageListing(new ConfluenceClient()).scan(target, eng.id, { windowSize: 10 });
 
     expect(summary.firstPages.map((page) => page.title)).toEqual(['Architecture overview', 'Decision log', 'Engineering', 'Runbook']);
-    expect(summary).toMatchObject({ total: 4, matched: 4, requests: 1, bookmarks: [{ matchedBefore: 0 }] });
+    expect(summary).toMatchObject({ total: 4, matched: 4, requests: 1, bookmarks: [{ firstRank: 0, lastRank: 3 }] });
   });
 });
 

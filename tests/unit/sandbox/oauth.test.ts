@@ -40,7 +40,8 @@ describe('sandbox OAuth 2.0 (3LO) authorization server', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await response.text();
-    expect(html).toContain(`${CLIENT_ID} wants to access your Confluence`);
+    expect(html).toContain('<h1>Harness app wants to access your Confluence</h1>');
+    expect(html).not.toContain(`${CLIENT_ID} wants`);
     expect(html).toContain('Sandbox User');
     expect(html).toContain('Sandbox');
     for (const scope of ALL_SCOPES) expect(html).toContain(scope);
@@ -117,7 +118,7 @@ describe('sandbox OAuth 2.0 (3LO) authorization server', () => {
 
   it('does not revoke a family when a rotated-out token comes from another app', async () => {
     await harness.close();
-    harness = await startSandbox({ resolveClient: (clientId) => (clientId === CLIENT_ID || clientId === 'other-app' ? CLIENT_SECRET : undefined) });
+    harness = await startSandbox({ resolveClient: (clientId) => (clientId === CLIENT_ID || clientId === 'other-app' ? { secret: CLIENT_SECRET } : undefined) });
     const tokens = await signIn(harness);
     const next = (await (await refresh(tokens.refresh_token ?? '')).json()) as Tokens;
     expect((await refresh(tokens.refresh_token ?? '', { client_id: 'other-app' })).status).toBe(403);
@@ -249,11 +250,17 @@ describe('sandbox OAuth 2.0 (3LO) authorization server', () => {
     expect(location.searchParams.get('state')).toBe(overrides.state === undefined && 'state' in overrides ? null : 'state-123');
   });
 
-  it('escapes the app name on the consent page', async () => {
+  it('escapes the app name on the consent page, and the client id of an app registered without a name', async () => {
     await harness.close();
-    harness = await startSandbox({ resolveClient: () => 'secret' });
+    harness = await startSandbox({ resolveClient: () => ({ secret: 'secret', name: '<b>Evil</b> app' }) });
+    const named = await (await fetch(authorizeUrl(harness))).text();
+    expect(named).toContain('&lt;b&gt;Evil&lt;/b&gt; app wants to access your Confluence');
+    expect(named).not.toContain('<b>Evil');
+
+    await harness.close();
+    harness = await startSandbox({ resolveClient: () => ({ secret: 'secret' }) });
     const html = await (await fetch(authorizeUrl(harness, { client_id: '<img src=x onerror=alert(1)>' }))).text();
-    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; wants to access your Confluence');
+    expect(html).toContain('The app with client id &lt;img src=x onerror=alert(1)&gt; wants to access your Confluence');
     expect(html).not.toContain('<img src=x');
   });
 

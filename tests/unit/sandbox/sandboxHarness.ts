@@ -47,7 +47,7 @@ export async function startSandbox(options: Partial<SandboxOptions> & { dataDir?
   const closeServer = (): Promise<void> => new Promise<void>((resolve) => server.close(() => resolve()));
   const sandbox = await createSandbox({
     publicUrl: url,
-    resolveClient: (clientId) => (clientId === CLIENT_ID ? CLIENT_SECRET : undefined),
+    resolveClient: (clientId) => (clientId === CLIENT_ID ? { secret: CLIENT_SECRET, name: 'Harness app' } : undefined),
     redirectUris: [REDIRECT_URI],
     now: () => clock.now,
     ...sandboxOptions,

@@ -53,6 +53,18 @@ describe('sandbox viewer', () => {
     expect((await fetch(`${_links.base}/spaces/ENG/pages/1/Wrong+space`)).status).toBe(404);
   });
 
+  it('shows when content was created as a readable UTC time, keeping the exact instant in datetime', async () => {
+    const [runbook] = await harness.sandbox.findContent((content) => content.spaceKey === 'ENG' && content.title === 'Runbook');
+    const html = await (await fetch(runbook!.webUrl)).text();
+    const instant = new Date(runbook!.createdAt);
+    const expected = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(instant);
+    const shown = /<time datetime="([^"]+)">([^<]+)<\/time>/.exec(html);
+    expect(shown?.[1]).toBe(instant.toISOString());
+    expect(shown?.[2]).toMatch(new RegExp(`^${expected} at \\d{2}:\\d{2} UTC$`));
+    // The raw ISO text appears only inside the attribute, not as what the reader sees.
+    expect(html.replace(/datetime="[^"]*"/g, '')).not.toContain(instant.toISOString().slice(0, 16));
+  });
+
   it('keeps code blocks and self-closed macros readable in HTML', () => {
     expect(storageToHtml('<ac:structured-macro ac:name="code"><ac:plain-text-body><![CDATA[if (a < b) {}]]></ac:plain-text-body></ac:structured-macro>')).toBe(
       '<ac:structured-macro ac:name="code"><ac:plain-text-body>if (a &lt; b) {}</ac:plain-text-body></ac:structured-macro>',

@@ -193,6 +193,25 @@ describe('local Direct Line: the bot side and watermarks', () => {
     expect((await read('6')).body).toEqual({ activities: [], watermark: '6' });
   });
 
+  it('drops a replyToId that names no activity of the conversation (a proactive turn), so Web Chat never waits for it', async () => {
+    dl = await startDirectLine();
+    const { token, id } = dl.store.open('user-abcdef12');
+    await call(`${dl.url}/v3/directline/conversations/${id}/activities`, { method: 'POST', headers: json(token), body: JSON.stringify({ type: 'message', text: 'hi' }) });
+    const userMessage = dl.store.find(id)!.history[0]!;
+    const post = (replyToId: string) =>
+      call(`${dl.url}/v3/conversations/${id}/activities/${encodeURIComponent(replyToId)}`, {
+        method: 'POST',
+        headers: json(),
+        body: JSON.stringify({ type: 'message', text: `re ${replyToId}`, replyToId, from: LOCAL_BOT }),
+      });
+    // The continuation event of continueConversationAsync has a made-up uuid that Web Chat never received.
+    expect((await post('0b8f6f7e-6d0a-4c53-9a8e-2f1f2b0c1d9a')).status).toBe(200);
+    expect((await post(userMessage.id!)).status).toBe(200);
+    const [, proactive, reply] = dl.store.find(id)!.history;
+    expect(proactive).not.toHaveProperty('replyToId');
+    expect(reply).toMatchObject({ replyToId: userMessage.id });
+  });
+
   it('refuses replies to conversations it does not hold, and activities without a type', async () => {
     dl = await startDirectLine();
     const { id } = dl.store.open('user-abcdef12');
@@ -314,6 +333,23 @@ describe('ConversationStore limits', () => {
     expect(store.has(other.id)).toBe(true);
     for (let i = 0; i < 50; i++) store.open('web-one');
     expect(store.size).toBe(4);
+  });
+
+  it("resumes a conversation only for its own user, with a fresh token; the last 4 tokens stay valid, forgetting drops them all", () => {
+    let now = 0;
+    const store = new ConversationStore({ now: () => now, idleMs: 1000 });
+    const conversation = store.open('user-a');
+    const first = conversation.token;
+    expect(store.resume(conversation.id, 'user-b')).toBeUndefined();
+    expect(store.resume('no-such-conversation', 'user-a')).toBeUndefined();
+    const tokens = [first];
+    for (let reload = 0; reload < 4; reload++) tokens.push(store.resume(conversation.id, 'user-a')!.token);
+    expect(new Set(tokens).size).toBe(5);
+    expect(store.findByToken(first)).toBeUndefined();
+    for (const token of tokens.slice(1)) expect(store.findByToken(token)?.id).toBe(conversation.id);
+    now += 5000;
+    expect(store.resume(conversation.id, 'user-a')).toBeUndefined();
+    for (const token of tokens) expect(store.findByToken(token)).toBeUndefined();
   });
 
   it('keeps at most maxActivities per conversation while watermarks stay absolute', () => {

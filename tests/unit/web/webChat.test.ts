@@ -102,6 +102,30 @@ describe('the Web Chat page', () => {
     }
   });
 
+  it('answers HEAD / with the page\'s headers and no body, and /favicon.ico with a cacheable PNG', async () => {
+    const page = await startPage({ sandbox: true, sessions: localSessions(new ConversationStore()) });
+    try {
+      const head = await fetch(`${page.url}/`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toMatch(/text\/html/);
+      expect(Number(head.headers.get('content-length'))).toBe((await (await fetch(`${page.url}/`)).arrayBuffer()).byteLength);
+      expect(await head.text()).toBe('');
+
+      const icon = await fetch(`${page.url}/favicon.ico`);
+      expect(icon.status).toBe(200);
+      expect(icon.headers.get('content-type')).toBe('image/png');
+      expect(icon.headers.get('cache-control')).toBe('public, max-age=86400');
+      const bytes = Buffer.from(await icon.arrayBuffer());
+      expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      expect(bytes.length).toBeLessThan(4096);
+      const again = await fetch(`${page.url}/favicon.ico`, { headers: { 'If-None-Match': icon.headers.get('etag')! } });
+      expect(again.status).toBe(304);
+      expect((await fetch(`${page.url}/favicon.ico`, { method: 'HEAD' })).status).toBe(200);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("serves botframework-webchat's bundle from node_modules, gzipped and cacheable for a year", async () => {
     const page = await startPage({ sandbox: true, sessions: localSessions(new ConversationStore()) });
     try {
@@ -133,7 +157,13 @@ describe('/webchat/session', () => {
       const setCookie = response.headers.getSetCookie()[0]!;
       expect(setCookie).toMatch(/^webchat-id=web-[0-9a-f]{32}\.[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
       const session = (await response.json()) as { token: string; userId: string };
-      expect(session).toEqual({ token: expect.any(String), domain: '/v3/directline', webSocket: false, userId: expect.stringMatching(/^web-[0-9a-f]{32}$/) });
+      expect(session).toEqual({
+        token: expect.any(String),
+        domain: '/v3/directline',
+        webSocket: false,
+        userId: expect.stringMatching(/^web-[0-9a-f]{32}$/),
+        conversationId: expect.any(String),
+      });
       expect(session.userId).not.toBe('user-0123456789abcdef');
       expect(setCookie).toContain(`webchat-id=${session.userId}.`);
       expect(store.findByToken(session.token)?.userId).toBe(session.userId);
@@ -184,6 +214,47 @@ describe('/webchat/session', () => {
     } finally {
       await page.close();
       await foreign.close();
+    }
+  });
+
+  it("resumes a reloaded page's conversation with a fresh token, only for the browser that opened it", async () => {
+    let now = 0;
+    const store = new ConversationStore({ now: () => now, idleMs: 1000 });
+    const page = await startPage({ sandbox: true, sessions: localSessions(store) });
+    type Session = { token: string; conversationId: string; resumed?: boolean };
+    // The conversation a token opens on the local Direct Line (its routes are tested in directLine.test.ts).
+    const opens = (session: Session) => store.findByToken(session.token)?.id;
+    try {
+      const first = await askSession(page.url, {});
+      const cookie = cookieFrom(first);
+      const opened = (await first.json()) as Session;
+      store.append(store.find(opened.conversationId)!, { type: 'message', text: 'the draft so far' });
+
+      // The same browser (its cookie) gets the same conversation back, with a new token that reads its history.
+      const reloaded = (await (await askSession(page.url, { resume: opened.conversationId }, cookie)).json()) as Session;
+      expect(reloaded).toMatchObject({ conversationId: opened.conversationId, resumed: true });
+      expect(reloaded.token).not.toBe(opened.token);
+      expect(store.size).toBe(1);
+
+      // Another browser naming that id gets a conversation of its own, and no way into the first one.
+      const other = (await (await askSession(page.url, { resume: opened.conversationId })).json()) as Session;
+      expect(other.resumed).toBe(false);
+      expect(other.conversationId).not.toBe(opened.conversationId);
+      expect(opens(other)).toBe(other.conversationId);
+      const forged = await askSession(page.url, { resume: opened.conversationId }, cookie.replace(/.$/, (last) => (last === 'A' ? 'B' : 'A')));
+      expect(((await forged.json()) as Session).conversationId).not.toBe(opened.conversationId);
+
+      // The fresh token opens the first conversation, history and all.
+      expect(opens(reloaded)).toBe(opened.conversationId);
+      expect(store.find(opened.conversationId)!.history.map((activity) => activity.text)).toEqual(['the draft so far']);
+
+      // Gone (idle past its time): a new conversation, and the page is told it is not the old one.
+      now += 5000;
+      const expired = (await (await askSession(page.url, { resume: opened.conversationId }, cookie)).json()) as Session;
+      expect(expired.resumed).toBe(false);
+      expect(expired.conversationId).not.toBe(opened.conversationId);
+    } finally {
+      await page.close();
     }
   });
 
