@@ -166,7 +166,7 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
   });
   // The page at / and, with MicrosoftAppId empty, the local Direct Line it talks through (its bot side is reached
   // over loopback at the port the server actually listens on).
-  mountWebChatForConfig(server, config, log, () => `http://127.0.0.1:${server.address().port}`, browserIdentity);
+  mountWebChatForConfig(server, config, log, () => `http://127.0.0.1:${server.address().port}`, browserIdentity, deriveKey(masterKey, 'webchat-azure-resume-ticket'));
 
   let sandbox: Sandbox | undefined;
   if (config.sandbox) {

@@ -24,6 +24,8 @@ export interface FormValues {
   type?: ContentType;
   title?: string;
   body?: string;
+  /** The card a submission came from (formIdOf), to tell a form already used; parseFormSubmission leaves it out. */
+  formId?: string;
 }
 
 export type FormErrors = Partial<Record<keyof FormValues, string>>;
@@ -61,6 +63,13 @@ export function parseFormSubmission(value: unknown): FormValues | undefined {
   if (!parsed.success) return undefined;
   const { spaceKey, type, title, body } = parsed.data;
   return { spaceKey: spaceKey?.trim() || undefined, type, title, body };
+}
+
+/** The id of the form a submission came from (see inputId), or undefined for a card sent without one. */
+export function formIdOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const formId = (value as Record<string, unknown>).formId;
+  return typeof formId === 'string' && formId.length <= 100 ? formId : undefined;
 }
 
 export function createContentFormCard(spaces: Space[], values: FormValues = {}, errors: FormErrors = {}, formId: string = randomUUID()): Attachment {

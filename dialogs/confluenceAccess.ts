@@ -6,9 +6,12 @@
 import type { TurnContext } from 'botbuilder';
 import type { Connection, Connector, Requester } from '../services/auth/types.js';
 import { ConfluenceError } from '../services/confluence/errors.js';
-import type { ConfluenceApi, ConfluenceTarget } from '../services/confluence/types.js';
+import type { ConfluenceApi, ConfluenceTarget, CreateRights } from '../services/confluence/types.js';
 import { requesterOf } from './requester.js';
 import { showTyping } from './typing.js';
+
+/** Per turn: the same space is asked about once, however many steps of the turn need to know. */
+const CREATE_RIGHTS = Symbol('createRights');
 
 type NotConnected = Exclude<Connection, { status: 'connected' }>;
 
@@ -51,6 +54,25 @@ export class ConfluenceAccess {
       }
       throw error;
     }
+  }
+
+  /**
+   * What the user may create in the space, asked of Confluence once per turn and space. Not kept longer: a space
+   * administrator may grant the permission while the user is deciding. Rejects like `run` (ConfluenceError,
+   * NotConnectedError); a failure is not cached.
+   */
+  async createRights(context: TurnContext, cloudId: string, spaceId: string): Promise<CreateRights> {
+    let cache = context.turnState.get(CREATE_RIGHTS) as Map<string, CreateRights> | undefined;
+    if (cache === undefined) {
+      cache = new Map();
+      context.turnState.set(CREATE_RIGHTS, cache);
+    }
+    const key = `${cloudId} ${spaceId}`;
+    const known = cache.get(key);
+    if (known !== undefined) return known;
+    const rights = await this.run(context, cloudId, (api, target) => api.createRights(target, spaceId));
+    cache.set(key, rights);
+    return rights;
   }
 
   private async connection(requester: Requester, forceRefresh = false): Promise<Extract<Connection, { status: 'connected' }>> {

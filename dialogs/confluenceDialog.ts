@@ -48,14 +48,23 @@ type Step<O extends object = object> = (step: WaterfallStepContext<O>) => Promis
 /** How a waterfall goes on after a sign-in or a retry decision; `change`: the user chose "Change". */
 type Resume<O extends object = object> = (step: WaterfallStepContext<O>, change: boolean) => Promise<DialogTurnResult>;
 
-type SpaceResolution = { space: Space } | { problem: string };
+/** `readOnly`: the user can see the space but not create what this conversation would create there. */
+export type SpaceResolution = { space: Space } | { problem: string; readOnly?: { spaceKey: string; what: string } };
+
+/** What the space question offers: the spaces to show, and how many the user has to choose from in all. */
+export interface OfferedSpaces {
+  spaces: Space[];
+  total: number;
+}
 
 /** Per-run scratch data of the waterfall (dialog state, so it survives restarts). */
 interface StepValues<D> {
   draft: D;
   sites?: ConfluenceSite[];
-  /** The spaces the space question offered, for the step that checks the answer. */
+  /** The spaces the user can see, for the step that checks a typed answer. */
   spaces?: Space[];
+  /** How many spaces the question could offer in all (see offeredSpaces). */
+  spaceTotal?: number;
   [more: string]: unknown;
 }
 
@@ -113,9 +122,27 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
     draft.spaceProblem = undefined;
     const shown = spaces.slice(0, SPACE_BUTTONS);
     const buttons = shown.map((space) => ({ type: ActionTypes.ImBack, title: `${space.name} (${space.key})`, value: space.key }));
-    const question = messages.chooseSpace(shown.length, spaces.length);
+    const question = messages.chooseSpace(shown.length, this.values(step).spaceTotal ?? spaces.length);
     const prompt = MessageFactory.suggestedActions(buttons, problem === undefined ? question : `${problem}\n\n${question}`);
     return { prompt, retryPrompt: MessageFactory.suggestedActions(buttons, question) };
+  }
+
+  /**
+   * The spaces the question offers (the first `max` as buttons, all on a form), out of all the user can see. All by
+   * default; a conversation that creates offers only spaces the user can create in.
+   */
+  protected async offeredSpaces(_step: WaterfallStepContext<D>, spaces: Space[], _max: number): Promise<OfferedSpaces> {
+    return { spaces, total: spaces.length };
+  }
+
+  /** Said when offeredSpaces leaves nothing to offer. */
+  protected nothingToOffer(): string {
+    return messages.noSpaces;
+  }
+
+  /** Why the user cannot use this space they can see for this conversation, or undefined when they can. */
+  protected async spaceRefusal(_context: TurnContext, _draft: D, _space: Space): Promise<SpaceResolution | undefined> {
+    return undefined;
   }
 
   /** The form values in a card submission that this conversation takes at the space question (none by default). */
@@ -172,7 +199,13 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
     }
     this.values(step).spaces = spaces;
     if (draft.proposedSpace !== undefined && (await this.takeProposedSpace(step, spaces))) return step.next();
-    return step.prompt(SPACE_PROMPT, await this.spacePrompt(step, spaces));
+    const offered = await this.offeredSpaces(step, spaces, SPACE_BUTTONS);
+    if (offered.spaces.length === 0) {
+      await step.context.sendActivity(this.nothingToOffer());
+      return step.endDialog();
+    }
+    this.values(step).spaceTotal = offered.total;
+    return step.prompt(SPACE_PROMPT, await this.spacePrompt(step, offered.spaces));
   }
 
   private async receiveSpaceStep(step: WaterfallStepContext<D>): Promise<DialogTurnResult> {
@@ -192,7 +225,7 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
    */
   private async takeProposedSpace(step: WaterfallStepContext<D>, spaces: Space[]): Promise<boolean> {
     const draft = this.draft(step);
-    const resolution = await this.resolveSpace(step.context, draft.site!.cloudId, spaces, draft.proposedSpace!);
+    const resolution = await this.resolveSpace(step.context, draft, spaces, draft.proposedSpace!);
     draft.proposedSpace = undefined;
     if ('problem' in resolution) {
       draft.spaceProblem = resolution.problem;
@@ -203,12 +236,12 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
   }
 
   /** The space the user means by `typed`, or the sentence that says why there is none. */
-  protected async resolveSpace(context: TurnContext, cloudId: string, spaces: Space[], typed: string): Promise<SpaceResolution> {
+  protected async resolveSpace(context: TurnContext, draft: D, spaces: Space[], typed: string): Promise<SpaceResolution> {
     const wanted = typed.trim();
     const found =
       findSpace(spaces, wanted) ??
-      (await this.access.run(context, cloudId, (api, target) => api.getSpaceByKey(target, wanted)));
-    if (found) return { space: found };
+      (await this.access.run(context, draft.site!.cloudId, (api, target) => api.getSpaceByKey(target, wanted)));
+    if (found) return (await this.spaceRefusal(context, draft, found)) ?? { space: found };
     const matches = closeMatches(spaces, wanted).map((match) => match.key);
     return { problem: messages.unknownSpace(wanted.slice(0, 100), matches) };
   }

@@ -16,13 +16,15 @@ import {
 import type { ContentType, Space } from '../services/confluence/types.js';
 import type { Logger } from '../services/logging/logger.js';
 import type { ConfluenceAccess } from './confluenceAccess.js';
-import { createContentFormCard, createdContentCard, FormErrors, FormValues, parseFormSubmission, rendersCards } from './cards.js';
-import { ConfluenceDialog } from './confluenceDialog.js';
+import { createContentFormCard, createdContentCard, FormErrors, formIdOf, FormValues, parseFormSubmission, rendersCards } from './cards.js';
+import { ConfluenceDialog, OfferedSpaces, SpaceResolution } from './confluenceDialog.js';
+import { allows, creatableSpaces, refusedContent, rightsIn } from './creatableSpaces.js';
 import { ConfluenceError } from './failures.js';
 import { ContentDraft, DraftField, typeLabel, withoutField } from './draft.js';
 import { createFailure, MAX_TITLE_LENGTH, messages } from './messages.js';
 import { choicesWithSynonyms, StrictChoicePrompt } from './strictChoicePrompt.js';
 import { claimTurn } from './turnClaim.js';
+import { rememberUsedForm, wasFormUsed } from './usedForms.js';
 import type { SitePreference } from './sitePreference.js';
 
 export const CREATE_CONTENT_DIALOG = 'createContentDialog';
@@ -35,6 +37,9 @@ const CHANGE_PROMPT = 'changePrompt';
 
 /** Confluence's request limit; the storage format is a little larger than the Markdown, so this is a first check. */
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/** Clients whose send box starts a new line on Shift+Enter (Web Chat with sendBoxTextWrap, Teams). */
+const SHIFT_ENTER_CHANNELS = new Set(['webchat', 'msteams']);
 
 /** NUL and other control characters cannot be stored in a title (and would not survive XML). */
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -105,7 +110,8 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
       return step.replaceDialog(this.waterfallId, { ...draft, proposedTitle: step.result as string });
     }
     if (draft.body !== undefined) return step.next();
-    return step.prompt(BODY_PROMPT, { prompt: messages.askBody });
+    const howToWrite = { newLineKey: SHIFT_ENTER_CHANNELS.has(step.context.activity.channelId), formShown: draft.formShown === true };
+    return step.prompt(BODY_PROMPT, { prompt: messages.askBody(howToWrite) });
   }
 
   private async confirmStep(step: WaterfallStepContext<ContentDraft>): Promise<DialogTurnResult> {
@@ -160,6 +166,7 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
         api.createContent(target, { spaceId: draft.space!.id, type: draft.type!, title: draft.title!, bodyMarkdown: draft.body ?? '' }),
       );
       const space = draft.space!;
+      rememberUsedForm(step.context, draft.formId);
       await step.context.sendActivity(
         rendersCards(step.context.activity.channelId)
           ? MessageFactory.attachment(createdContentCard(messages.createdSummary(label, created.title, space.name, space.key), created.webUrl))
@@ -177,6 +184,8 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
         'too-large': 'body',
       };
       const field = fieldToAskAgain[error.kind];
+      // Refused in that space: the title is kept, to be checked again in the space chosen next.
+      if (field === 'space') return step.replaceDialog(this.waterfallId, { ...withoutField(draft, field), proposedTitle: draft.title });
       if (field) return step.replaceDialog(this.waterfallId, withoutField(draft, field));
       return this.offerRetry(step);
     }
@@ -211,12 +220,31 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     if (!rendersCards(step.context.activity.channelId) || draft.title !== undefined) return options;
     const question = options.prompt as Partial<Activity>;
     const prompt = MessageFactory.suggestedActions(question.suggestedActions?.actions ?? [], `${question.text} ${messages.orUseTheForm}`);
-    prompt.attachments = [createContentFormCard(spaces, { type: draft.type, title: draft.proposedTitle })];
+    prompt.attachments = [createContentFormCard(spaces, { type: draft.type, title: draft.proposedTitle, body: draft.body })];
+    draft.formShown = true;
     return { ...options, prompt };
   }
 
+  /** Only spaces the user can create in (for the type, once chosen) are offered. */
+  protected override async offeredSpaces(step: WaterfallStepContext<ContentDraft>, spaces: Space[], max: number): Promise<OfferedSpaces> {
+    const draft = this.draft(step);
+    return creatableSpaces(this.access, this.logger, step.context, draft.site!.cloudId, spaces, draft.type, max);
+  }
+
+  protected override nothingToOffer(): string {
+    return messages.noCreatableSpaces;
+  }
+
+  protected override async spaceRefusal(context: TurnContext, draft: ContentDraft, space: Space): Promise<SpaceResolution | undefined> {
+    const rights = await rightsIn(this.access, this.logger, context, draft.site!.cloudId, space);
+    if (rights === undefined || allows(rights, draft.type)) return undefined;
+    const what = refusedContent(draft.type);
+    return { problem: messages.readOnlySpace(space.key, what), readOnly: { spaceKey: space.key, what } };
+  }
+
   protected override readForm(value: unknown): FormValues | undefined {
-    return parseFormSubmission(value);
+    const form = parseFormSubmission(value);
+    return form && { ...form, formId: formIdOf(value) };
   }
 
   /**
@@ -230,8 +258,12 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     let space: Space | undefined;
     if (!values.spaceKey) errors.spaceKey = messages.formChooseSpace;
     else {
-      const resolution = await this.resolveSpace(step.context, cloudId, spaces, values.spaceKey);
-      if ('problem' in resolution) errors.spaceKey = messages.formUnknownSpace(values.spaceKey);
+      const resolution = await this.resolveSpace(step.context, { ...draft, type: values.type ?? 'page' }, spaces, values.spaceKey);
+      if ('problem' in resolution) {
+        errors.spaceKey = resolution.readOnly
+          ? messages.formReadOnlySpace(resolution.readOnly.spaceKey, resolution.readOnly.what)
+          : messages.formUnknownSpace(values.spaceKey);
+      }
       else space = resolution.space;
     }
     const type = values.type ?? 'page';
@@ -242,7 +274,9 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     if (Object.keys(errors).length > 0 || !space) {
       return step.replaceDialog(this.waterfallId, { ...draft, returnedForm: { values, errors } } satisfies ContentDraft);
     }
-    Object.assign(draft, { space, type, title, body: values.body ?? '', confirmed: true } satisfies ContentDraft);
+    // Its Create button is the confirmation, unless that form already created content: then ask, never duplicate silently.
+    const confirmed = !wasFormUsed(step.context, values.formId);
+    Object.assign(draft, { space, type, title, body: values.body ?? '', confirmed, formId: values.formId } satisfies ContentDraft);
     return step.next();
   }
 

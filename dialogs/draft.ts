@@ -16,6 +16,10 @@ export interface ContentDraft extends SpaceDraft {
   changeRequested?: boolean;
   /** A submitted form that had problems: the space question sends it back, marked, once. */
   returnedForm?: { values: FormValues; errors: FormErrors };
+  /** The form this draft was submitted with: once its content is created, the same form is not created again. */
+  formId?: string;
+  /** The form was offered in this flow, so the body question can point to its multi-line Content box. */
+  formShown?: boolean;
 }
 
 export type DraftField = 'site' | 'space' | 'type' | 'title' | 'body';

@@ -11,6 +11,7 @@ import {
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { Connector } from '../services/auth/types.js';
 import { signOutMessage, statusMessage } from './accountCommands.js';
+import { formIdOf, FormValues, parseFormSubmission } from './cards.js';
 import { CREATE_CONTENT_DIALOG, CreateContentDialog } from './createContentDialog.js';
 import type { ContentDraft } from './draft.js';
 import { LIST_PAGES_DIALOG, ListDraft, ListPagesDialog, ListPagesResult } from './listPagesDialog.js';
@@ -19,6 +20,7 @@ import { recognize } from './recognizer.js';
 import { requesterOf } from './requester.js';
 import { SIGN_IN_COMMAND_DIALOG, SignInCommandDialog } from './signInCommandDialog.js';
 import { SWITCH_SITE_DIALOG, SwitchSiteDialog } from './switchSiteDialog.js';
+import { attachUsedForms, RootDialogState, wasFormUsed } from './usedForms.js';
 
 const MAIN_DIALOG = 'mainDialog';
 const MAIN_WATERFALL = 'mainWaterfall';
@@ -44,6 +46,7 @@ export class MainDialog extends ComponentDialog {
    * conversation: an event (a sign-in completing) can only resume one that is waiting for it.
    */
   async run(context: TurnContext, accessor: StatePropertyAccessor<DialogState>): Promise<void> {
+    attachUsedForms(context, (await accessor.get(context, { dialogStack: [] })) as RootDialogState);
     const dialogSet = new DialogSet(accessor);
     dialogSet.add(this);
     const dc = await dialogSet.createContext(context);
@@ -54,6 +57,8 @@ export class MainDialog extends ComponentDialog {
   }
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const form = parseFormSubmission(step.context.activity.value);
+    if (form !== undefined) return this.lateForm(step, form, formIdOf(step.context.activity.value));
     const recognized = recognize(step.context.activity.text);
     switch (recognized.intent) {
       case 'create-content': {
@@ -93,6 +98,28 @@ export class MainDialog extends ComponentDialog {
         await step.context.sendActivity(messages.didNotUnderstand);
         return step.endDialog();
     }
+  }
+
+  /**
+   * A form's Create pressed when no dialog waits for it (its request was cancelled or replaced): a new request with
+   * its values, which asks for confirmation since the user did not see them checked. A form whose content was
+   * already created is not created again.
+   */
+  private async lateForm(step: WaterfallStepContext, form: FormValues, formId: string | undefined): Promise<DialogTurnResult> {
+    if (wasFormUsed(step.context, formId)) {
+      await step.context.sendActivity(messages.formAlreadyUsed);
+      return step.endDialog();
+    }
+    await step.context.sendActivity(messages.formRestarted);
+    const draft: ContentDraft = {
+      type: form.type ?? 'page',
+      proposedTitle: form.title?.trim() ? form.title : undefined,
+      proposedSpace: form.spaceKey,
+      body: form.body ?? '',
+      formId,
+      formShown: true,
+    };
+    return step.beginDialog(CREATE_CONTENT_DIALOG, draft);
   }
 
   /** A list ends when the user types something other than "more": that message is a new request. */

@@ -110,6 +110,11 @@ export const messages = {
     closeMatches.length > 0
       ? `I can't find a space "${literal(typed)}" that you can see. Did you mean ${closeMatches.map((m) => `**${literal(m)}**`).join(', ')}?`
       : `I can't find a space "${literal(typed)}" that you can see.`,
+  /** Said in the same message as chooseSpace, like unknownSpace. `what`: "pages", "blog posts" or both. */
+  readOnlySpace: (spaceKey: string, what: string) =>
+    `You can read **${literal(spaceKey)}** but not create ${what} there; pick another space.`,
+  noCreatableSpaces:
+    'You can see spaces on this site but cannot create pages or blog posts in any of them. Ask a space administrator for permission to add content.',
 
   chooseType: 'Should this be a page or a blog post?',
   askTitle: (type: string) => `What is the title of the ${type}?`,
@@ -121,7 +126,17 @@ export const messages = {
   titleControlCharacters: 'That title contains invisible control characters that Confluence cannot store. Please type it again.',
   bodyTooLarge: (bytes: number) =>
     `That content is ${(bytes / 1024 / 1024).toFixed(1)} MB; Confluence accepts at most 5 MB. Please send a shorter text, or **skip**.`,
-  askBody: 'Now the content, in Markdown (headings, lists, **bold**, links…). Type **skip** to leave it empty.',
+  /**
+   * `newLineKey`: the client's send box takes several lines (Web Chat: Shift+Enter). `formShown`: the form, whose
+   * Content box takes several lines too, was offered earlier in this conversation.
+   */
+  askBody: (howToWrite: { newLineKey: boolean; formShown: boolean }) =>
+    [
+      'Now the content, in Markdown (headings, lists, **bold**, links…).',
+      ...(howToWrite.newLineKey ? ['For a new line press **Shift+Enter**; pasted text keeps its lines.'] : []),
+      ...(howToWrite.formShown ? ['Or use the form above: its **Content** box takes several lines.'] : []),
+      'Type **skip** to leave it empty.',
+    ].join(' '),
 
   summary: (draft: ContentDraft) =>
     [
@@ -129,7 +144,7 @@ export const messages = {
       `- **Site:** ${literal(draft.site?.name ?? '')}`,
       `- **Space:** ${literal(draft.space?.name ?? '')} (${literal(draft.space?.key ?? '')})`,
       `- **Title:** ${literal(draft.title ?? '')}`,
-      `- **Body:** ${draft.body ? `${draft.body.length} characters of Markdown` : '(empty)'}`,
+      `- **Body:** ${bodyPreview(draft.body ?? '')}`,
     ].join('\n'),
   confirmChoices: ['Create', 'Change', 'Cancel'],
   whatToChange: 'What would you like to change?',
@@ -138,11 +153,16 @@ export const messages = {
   createdSummary: (type: string, title: string, spaceName: string, spaceKey: string) =>
     `Done! The ${type} **${literal(title)}** is in ${literal(spaceName)} (${literal(spaceKey)}).`,
   orUseTheForm: 'Or fill in the form below and press **Create**.',
+  /** A form was submitted after the flow that sent it had ended (cancelled, or another request started). */
+  formRestarted: 'That form belongs to a request that has ended, so I started a new one with its values. Check them before I create anything.',
+  formAlreadyUsed:
+    'That form was already used to create content, so I did not create it again. Say **create page** to start a new one.',
   formHeading: 'New Confluence content',
   formHasProblems: 'Please fix the fields marked below.',
   formTypeTitle: 'Type a title.',
   formChooseSpace: 'Choose a space.',
   formUnknownSpace: (typed: string) => `There is no space "${literal(typed.slice(0, 100))}" that you can see.`,
+  formReadOnlySpace: (spaceKey: string, what: string) => `You can read ${literal(spaceKey)} but not create ${what} there; choose another space.`,
   created: (type: string, title: string, spaceName: string, spaceKey: string, url: string) => {
     const target = linkTarget(url);
     return `Done! The ${type} **${literal(title)}** is in ${literal(spaceName)} (${literal(spaceKey)})${target === undefined ? '.' : `: ${target}`}`;
@@ -233,6 +253,31 @@ export function readFailure(kind: ConfluenceErrorKind): string {
     default:
       return 'Confluence refused to answer that request. Your answers so far are kept: say **retry**, or **cancel**.';
   }
+}
+
+/** How many of a body's first non-empty lines the confirmation shows, and how much of each. */
+const PREVIEW_LINES = 5;
+const PREVIEW_LINE_LENGTH = 120;
+
+/**
+ * The body as the confirmation shows it: its first non-empty lines, as typed, in a code block. The Markdown source
+ * rather than its rendering, so a body that lost its line breaks (pasted into a single-line box: the whole page one
+ * heading) is seen as the one line it is before Create.
+ */
+function bodyPreview(body: string): string {
+  const lines = body.split(/\r\n|\r|\n/).filter((line) => line.trim() !== '');
+  if (lines.length === 0) return '(empty)';
+  const shown = lines
+    .slice(0, PREVIEW_LINES)
+    .map((line) => [...line])
+    .map((chars) => (chars.length > PREVIEW_LINE_LENGTH ? `${chars.slice(0, PREVIEW_LINE_LENGTH).join('')}…` : chars.join('')));
+  // A fence longer than any run of backticks in the lines, so the body cannot close the block early.
+  const longestRun = Math.max(0, ...shown.map((line) => Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length))));
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  const rest = lines.length - shown.length;
+  const heading =
+    lines.length === 1 ? '1 line:' : rest > 0 ? `${lines.length} lines; the first ${shown.length}:` : `${lines.length} lines:`;
+  return [heading, '', fence, ...shown, fence].join('\n');
 }
 
 /** `**A**, **B** or **C**` */

@@ -1,5 +1,6 @@
 /**
- * Confluence v2 through the gateway: `/sandbox/api/ex/confluence/{cloudId}/wiki/api/v2/…` (ENDPOINTS.md §1–6),
+ * Confluence v2 through the gateway: `/sandbox/api/ex/confluence/{cloudId}/wiki/api/v2/…` (ENDPOINTS.md §1–6, and
+ * `GET /spaces/{id}/operations` from the v2 OpenAPI document),
  * and v1 `/wiki/rest/api/…`, which the OAuth gateway answers with 410 Gone (§7).
  */
 import type { Request, Response, Server } from 'restify';
@@ -9,7 +10,7 @@ import { authenticate } from './gatewayAuth.js';
 import { sendList, slice } from './pagination.js';
 import { enumList, enumValue, idList, limitParam, singleString, stringList, type Query } from './queryParams.js';
 import { REQUIRED_SCOPE } from './scopes.js';
-import { contentJson, spaceJson } from './shapes.js';
+import { contentJson, spaceJson, spaceOperationsJson } from './shapes.js';
 import type { ContentRecord, SpaceRecord } from './store.js';
 import { sendNotFound } from './v2Errors.js';
 import { pathParam, v2Route, type V2Call } from './v2Route.js';
@@ -124,6 +125,15 @@ function mountSpaceRoutes(server: Server, context: SandboxContext): void {
       const descriptionFormat = enumValue(query, 'description-format', ['plain', 'view'] as const);
       const json = spaceJson(space, descriptionFormat);
       res.send(200, { ...json, _links: { ...(json._links as object), base: wikiBase(context, cloudId) } });
+    }),
+  );
+
+  server.get(
+    `${V2_PREFIX}/spaces/:id/operations`,
+    v2Route(context, REQUIRED_SCOPE.readSpace, ({ req, res, cloudId }) => {
+      const space = findSpace(context, cloudId, pathParam(req, 'id'));
+      if (space === undefined) return sendNotFound(res);
+      res.send(200, spaceOperationsJson(space));
     }),
   );
 

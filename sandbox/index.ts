@@ -73,6 +73,11 @@ export interface Sandbox {
   close(): Promise<void>;
   findContent(predicate: (content: SandboxContent) => boolean): Promise<SandboxContent[]>;
   listSpaces(): Promise<SandboxSpace[]>;
+  /**
+   * Simulates a space administrator granting or taking away the sandbox user's permission to add content in every
+   * space with this key (on every site); the space's operations and create answers follow.
+   */
+  setCanCreate(spaceKey: string, canCreate: boolean): Promise<void>;
   /** Simulates revoked consent: every access and refresh token stops working. */
   revokeAllTokens(): Promise<void>;
   /** Simulates expiry: every access token stops working; refresh tokens still do. */
@@ -131,6 +136,14 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     async listSpaces() {
       return store.data.spaces.map(({ id, key, name, cloudId, homepageId, canCreate }) => ({ id, key, name, cloudId, homepageId, canCreate }));
+    },
+    async setCanCreate(spaceKey, canCreate) {
+      const spaces = store.data.spaces.filter((space) => space.key === spaceKey);
+      if (spaces.length === 0) throw new Error(`The sandbox has no space ${spaceKey}.`);
+      for (const space of spaces) {
+        space.canCreate = canCreate;
+        await store.saveSpace(space.id);
+      }
     },
     revokeAllTokens: () => grants.revokeAll(),
     expireAccessTokens: () => grants.expireAccessTokens(),

@@ -19,6 +19,17 @@ export function contentWebui(space: SpaceRecord, content: ContentRecord): string
   return `${spaceWebui(space)}/blog/${year}/${month}/${day}/${content.id}/${titleSlug(content.title)}`;
 }
 
+/**
+ * `PermittedOperationsResponse` for a space, as Confluence lists a user's space permissions: anyone who sees the
+ * space may read it; creating pages, blog posts, comments and attachments needs the space's "add" permissions.
+ */
+export function spaceOperationsJson(space: SpaceRecord): { operations: Array<{ operation: string; targetType: string }> } {
+  const read = [{ operation: 'read', targetType: 'space' }];
+  if (!space.canCreate) return { operations: read };
+  const creates = ['page', 'blogpost', 'comment', 'attachment'].map((targetType) => ({ operation: 'create', targetType }));
+  return { operations: [...read, ...creates] };
+}
+
 export type DescriptionFormat = 'plain' | 'view';
 
 export function spaceJson(space: SpaceRecord, descriptionFormat?: DescriptionFormat): Record<string, unknown> {

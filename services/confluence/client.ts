@@ -14,6 +14,7 @@ import {
   createdContentSchema,
   errorBodySchema,
   pageListSchema,
+  permittedOperationsSchema,
   spaceListSchema,
   type PageEntry,
   type SpaceEntry,
@@ -24,6 +25,7 @@ import type {
   ConfluenceTarget,
   ContentType,
   CreatedContent,
+  CreateRights,
   NewContent,
   PageChunk,
   PageSummary,
@@ -181,6 +183,22 @@ export class ConfluenceClient implements ConfluenceApi {
       throw new ConfluenceError('unavailable', `Confluence sent an unusable link after ${content.type} creation`, 200);
     }
     return { id: created.id, type: content.type, title: created.title, spaceId: created.spaceId, webUrl };
+  }
+
+  /**
+   * `GET /spaces/{id}/operations` needs only read:space:confluence, which every token already has; the space
+   * permissions list (`/spaces/{id}/permissions`) names principals and groups, which would not say what this user may do.
+   */
+  async createRights(target: ConfluenceTarget, spaceId: string): Promise<CreateRights> {
+    if (!CONTENT_ID.test(spaceId)) throw new ConfluenceError('not-found', 'Not a Confluence space id (space operations)');
+    const answer = await this.send(
+      target,
+      { operation: 'space operations', method: 'GET', path: apiPath(`/spaces/${spaceId}/operations`, {}) },
+      permittedOperationsSchema,
+    );
+    const creates = (targetType: string): boolean =>
+      (answer.operations ?? []).some((entry) => entry.operation === 'create' && entry.targetType === targetType);
+    return { page: creates('page'), blogpost: creates('blogpost') };
   }
 
   async listPagesChunk(target: ConfluenceTarget, spaceId: string, cursor?: string): Promise<PageChunk> {

@@ -62,6 +62,16 @@ export const createdContentSchema = z.object({
   }),
 });
 
+/**
+ * `PermittedOperationsResponse` of `GET /spaces/{id}/operations`: `{operations: [{operation, targetType}]}`, e.g.
+ * `{operation: 'create', targetType: 'page'}`. Both fields are optional in the spec; an entry without them means nothing.
+ */
+export const permittedOperationsSchema = z.object({
+  operations: z
+    .array(z.object({ operation: z.string().nullish(), targetType: z.string().nullish() }).passthrough())
+    .optional(),
+});
+
 /** v2 error body (`{"errors":[{status, code, title, detail}]}`) or the v1/gateway `{message}` shape. */
 export const errorBodySchema = z.object({
   errors: z

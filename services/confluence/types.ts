@@ -34,6 +34,9 @@ export interface CreatedContent {
   webUrl: string;
 }
 
+/** What the user may create in a space (`GET /spaces/{id}/operations`: `create` on `page` / `blogpost`). */
+export type CreateRights = Record<ContentType, boolean>;
+
 /** One page of a space listing. */
 export interface PageSummary {
   id: string;
@@ -64,6 +67,11 @@ export interface ConfluenceApi {
   /** Whether content of this type with exactly this title already exists in the space. */
   titleExists(target: ConfluenceTarget, spaceId: string, type: ContentType, title: string): Promise<boolean>;
   createContent(target: ConfluenceTarget, content: NewContent): Promise<CreatedContent>;
+  /**
+   * Whether the user may create pages and blog posts in the space (one request: v2 has no batch form). Rejects with
+   * 'not-found' when the space is gone or not visible.
+   */
+  createRights(target: ConfluenceTarget, spaceId: string): Promise<CreateRights>;
   /**
    * One chunk of the space's pages, sorted by title: the first without `cursor`, then each following one with the
    * previous chunk's `next`. Rejects with 'not-found' when the space is gone or not readable.

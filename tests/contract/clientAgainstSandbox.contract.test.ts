@@ -80,8 +80,17 @@ describe('Confluence client ⇄ sandbox, validated against the official v2 OpenA
       client.createContent(target, { spaceId: demo!.id, type: 'page', title: 'Contract page', bodyMarkdown: '' }),
     ).rejects.toMatchObject({ kind: 'duplicate-title' } satisfies Partial<ConfluenceError>);
 
+    expect(await client.createRights(target, demo!.id)).toEqual({ page: true, blogpost: true });
+    // The sandbox user can read ARCHIVE but not add to it; Confluence then refuses a create with 404.
+    const archive = await client.getSpaceByKey(target, 'ARCHIVE');
+    expect(await client.createRights(target, archive!.id)).toEqual({ page: false, blogpost: false });
+    await expect(
+      client.createContent(target, { spaceId: archive!.id, type: 'page', title: 'Not here', bodyMarkdown: '' }),
+    ).rejects.toMatchObject({ kind: 'not-found' } satisfies Partial<ConfluenceError>);
+    await expect(client.createRights(target, '999999999')).rejects.toMatchObject({ kind: 'not-found' } satisfies Partial<ConfluenceError>);
+
     expect(exchanges.map((e) => `${e.method} ${e.template}`)).toEqual(
-      expect.arrayContaining(['GET /spaces', 'GET /pages', 'POST /pages', 'GET /blogposts', 'POST /blogposts']),
+      expect.arrayContaining(['GET /spaces', 'GET /pages', 'POST /pages', 'GET /blogposts', 'POST /blogposts', 'GET /spaces/{id}/operations']),
     );
     for (const exchange of exchanges) {
       if (exchange.requestBody !== undefined) {

@@ -3,16 +3,11 @@
  * activities Teams sends: @mentions in group chats and channels, card submissions, and `signin/verifyState`.
  */
 import { jest } from '@jest/globals';
-import { Activity, MemoryStorage, PrivateConversationState, TestAdapter, UserState } from 'botbuilder';
-import { ConfluenceBot } from '../../bots/confluenceBot.js';
-import { CreateContentDialog } from '../../dialogs/createContentDialog.js';
-import { ListPagesDialog } from '../../dialogs/listPagesDialog.js';
+import { Activity, TestAdapter } from 'botbuilder';
 import { MainDialog } from '../../dialogs/mainDialog.js';
 import { SIGN_IN_COMPLETED_EVENT } from '../../dialogs/signInDialog.js';
-import { UserStateSitePreference } from '../../dialogs/sitePreference.js';
-import { SwitchSiteDialog } from '../../dialogs/switchSiteDialog.js';
-import { silentLogger } from '../../services/logging/logger.js';
 import { readCard } from '../helpers/cardText.js';
+import { wholeBot } from '../helpers/wholeBot.js';
 import { createWorld, World } from '../helpers/world.js';
 
 const BOT = { id: '28:00000000-0000-0000-0000-00000000b07', name: 'Confluence' };
@@ -28,18 +23,7 @@ interface Harness {
 }
 
 function harness(world: World): Harness {
-  const storage = new MemoryStorage();
-  const conversationState = new PrivateConversationState(storage);
-  const userState = new UserState(storage);
-  const prefs = new UserStateSitePreference(userState.createProperty<string | undefined>('preferredSiteId'));
-  const mainDialog = new MainDialog(
-    world.auth,
-    new CreateContentDialog(world.access, silentLogger, prefs),
-    new ListPagesDialog(world.access, silentLogger, prefs),
-    new SwitchSiteDialog(world.auth, prefs),
-  );
-  const bot = new ConfluenceBot(conversationState, userState, mainDialog, world.auth, silentLogger);
-  const adapter = new TestAdapter((context) => bot.run(context));
+  const { adapter, mainDialog } = wholeBot(world);
   return {
     adapter,
     mainDialog,

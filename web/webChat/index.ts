@@ -9,6 +9,7 @@ import type { Config } from '../../services/config/config.js';
 import type { Logger } from '../../services/logging/logger.js';
 import { mountLocalDirectLine } from '../directLine/index.js';
 import type { BrowserIdentity } from './browserIdentity.js';
+import { ResumeTickets } from './resumeTicket.js';
 import { mountWebChat } from './routes.js';
 import { azureSessions, localSessions, SessionSource, unavailableSessions } from './sessions.js';
 
@@ -20,11 +21,13 @@ export function mountWebChatForConfig(
   logger: Logger,
   localUrl: () => string,
   identity: BrowserIdentity,
+  /** Signs Azure Direct Line resume tickets: deriveKey(master key, 'webchat-azure-resume-ticket'). */
+  resumeTicketKey: Buffer,
 ): void {
   let sessions: SessionSource;
   let directLine: 'azure' | 'local' | 'needs DIRECT_LINE_SECRET';
   if (config.directLine.secret !== undefined) {
-    sessions = azureSessions({ secret: config.directLine.secret, url: config.directLine.url });
+    sessions = azureSessions({ secret: config.directLine.secret, url: config.directLine.url, tickets: new ResumeTickets(resumeTicketKey) });
     directLine = 'azure';
   } else if (config.microsoft === undefined) {
     sessions = localSessions(mountLocalDirectLine(server, { localUrl, logger }));

@@ -31,17 +31,23 @@ const START_SCRIPT = `
   // Earlier versions kept a self-chosen user id here; it means nothing now.
   try { window.localStorage.removeItem('confluence-assistant.user-id'); } catch (e) { /* storage blocked */ }
   // This tab's conversation, kept across reloads (sessionStorage is per tab) so a reload resumes the chat where it
-  // was. Only its id: the server gives a fresh token for it, and only to the browser whose cookie opened it.
+  // was. Only its id (and, with Azure Direct Line, the server's ticket for it): the server gives a fresh token for
+  // it, and only to the browser whose cookie opened it.
   var KEPT = 'confluence-assistant.conversation-id';
+  var KEPT_TICKET = 'confluence-assistant.resume-ticket';
   var kept = null;
-  try { kept = window.sessionStorage.getItem(KEPT); } catch (e) { /* storage blocked: every load starts anew */ }
+  var keptTicket = null;
+  try {
+    kept = window.sessionStorage.getItem(KEPT);
+    keptTicket = window.sessionStorage.getItem(KEPT_TICKET);
+  } catch (e) { /* storage blocked: every load starts anew */ }
   // Who this browser is comes from the server's HttpOnly cookie (set by this very request the first time), not from
   // anything the page sends; the session answers with the user id Web Chat must show.
   fetch('/webchat/session', {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(kept ? { resume: kept } : {})
+    body: JSON.stringify(kept ? (keptTicket ? { resume: kept, ticket: keptTicket } : { resume: kept }) : {})
   })
     .then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
@@ -53,6 +59,8 @@ const START_SCRIPT = `
       try {
         if (session.conversationId) window.sessionStorage.setItem(KEPT, session.conversationId);
         else window.sessionStorage.removeItem(KEPT);
+        if (session.resumeTicket) window.sessionStorage.setItem(KEPT_TICKET, session.resumeTicket);
+        else window.sessionStorage.removeItem(KEPT_TICKET);
       } catch (e) { /* storage blocked */ }
       if (session.resumed === false) {
         var note = document.getElementById('chat-note');

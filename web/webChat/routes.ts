@@ -2,7 +2,8 @@
  * Web Chat in the browser: the page at `/`, Web Chat's bundle, and `POST /webchat/session`, which gives the page
  * a Direct Line token (from the local Direct Line, or from Azure when DIRECT_LINE_SECRET is set) for the browser's
  * server-issued identity (browserIdentity.ts). The user id comes from the cookie, never the body; the body may
- * name a conversation to resume (`{ "resume": "<conversation id>" }`), which only that same browser gets back.
+ * name a conversation to resume (`{ "resume": "<conversation id>", "ticket": "<resume ticket>" }`, the ticket for
+ * Azure Direct Line only), which only that same browser gets back.
  */
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
@@ -28,7 +29,7 @@ export const SESSION_BUDGET = { perMinute: 30, burst: 20 } as const;
 export const TOO_MANY_SESSIONS =
   'Too many chat sessions were started from your network in the last minute. Wait a minute, then reload the page.';
 
-const resumeRequestSchema = z.object({ resume: z.string().min(1).max(200) });
+const resumeRequestSchema = z.object({ resume: z.string().min(1).max(200), ticket: z.string().min(1).max(200).optional() });
 
 export interface WebChatOptions {
   sandbox: boolean;
@@ -85,7 +86,8 @@ export function mountWebChat(server: Server, options: WebChatOptions): void {
     // A reloaded page names the conversation it had; the session source gives it back only to that same browser.
     const resume = resumeRequestSchema.safeParse(req.body);
     try {
-      res.json(200, await options.sessions(browserId, resume.success ? resume.data.resume : undefined));
+      const request = resume.success ? { conversationId: resume.data.resume, ...(resume.data.ticket === undefined ? {} : { ticket: resume.data.ticket }) } : undefined;
+      res.json(200, await options.sessions(browserId, request));
     } catch (error) {
       if (!(error instanceof SessionUnavailableError)) throw error;
       options.logger.warn('Web Chat session refused', { reason: error.message });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ConversationStore } from '../directLine/conversationStore.js';
 import { AZURE_USER_PREFIX } from './browserIdentity.js';
+import type { ResumeTickets } from './resumeTicket.js';
 
 export interface WebChatSession {
   token: string;
@@ -15,17 +16,25 @@ export interface WebChatSession {
   webSocket: boolean;
   /** The user id Web Chat must use (Azure embeds it in the token). */
   userId: string;
-  /** The conversation the token opens, which the page keeps to resume it after a reload (local Direct Line). */
+  /** The conversation the token opens, which the page keeps to resume it after a reload. */
   conversationId?: string;
+  /** Azure only: proof that this browser opened `conversationId` (resumeTicket.ts); the page shows it to resume. */
+  resumeTicket?: string;
   /** Only when the page asked to resume one: whether it got that conversation back (false: a new one). */
   resumed?: boolean;
+}
+
+/** What a reloaded page shows to get its conversation back: its id, and (Azure) the ticket it was given with it. */
+export interface ResumeRequest {
+  conversationId: string;
+  ticket?: string;
 }
 
 /**
  * Opens a session for the browser whose server-issued id (web/webChat/browserIdentity.ts) is `browserId`; with
  * `resume`, a fresh token for that conversation instead, if it is still there and this browser's.
  */
-export type SessionSource = (browserId: string, resume?: string) => Promise<WebChatSession>;
+export type SessionSource = (browserId: string, resume?: ResumeRequest) => Promise<WebChatSession>;
 
 /** The page cannot get a session, for a reason the person running the bot can fix; `message` says how. */
 export class SessionUnavailableError extends Error {
@@ -40,7 +49,7 @@ export class SessionUnavailableError extends Error {
 
 export function localSessions(store: ConversationStore): SessionSource {
   return async (browserId, resume) => {
-    const kept = resume === undefined ? undefined : store.resume(resume, browserId);
+    const kept = resume === undefined ? undefined : store.resume(resume.conversationId, browserId);
     const conversation = kept ?? store.open(browserId);
     return {
       token: conversation.token,
@@ -54,35 +63,84 @@ export function localSessions(store: ConversationStore): SessionSource {
 }
 
 const generatedTokenSchema = z.object({ conversationId: z.string().min(1), token: z.string().min(1), expires_in: z.number().optional() });
+const reconnectedSchema = z.object({ conversationId: z.string().min(1), token: z.string().min(1) });
+
+export interface AzureSessionOptions {
+  secret: string;
+  url: string;
+  /** Signs and checks which browser opened a conversation, so only that browser resumes it after a reload. */
+  tickets: ResumeTickets;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
 
 /**
  * Azure's Direct Line: `POST {url}/v3/directline/tokens/generate` with the secret as bearer. The browser's
  * server-issued id goes into the token with the `dl_` prefix, so Direct Line (with enhanced authentication) rejects
  * any other id from the page.
+ *
+ * A reload resumes the tab's conversation: the page shows its id and the ticket it got with it; if the ticket is this
+ * browser's for that conversation, Direct Line's reconnect (`GET {url}/v3/directline/conversations/{id}?watermark=`,
+ * with the secret) gives a fresh token for it, and Web Chat reconnects and replays what Direct Line still holds.
+ * A ticket that does not verify, or a conversation Azure no longer knows, gets a new conversation and
+ * `resumed: false`, which the page explains. Nothing is remembered here, so any instance can answer.
  */
-export function azureSessions(options: { secret: string; url: string; fetch?: typeof fetch; timeoutMs?: number }): SessionSource {
+export function azureSessions(options: AzureSessionOptions): SessionSource {
   const doFetch = options.fetch ?? fetch;
-  return async (browserUserId) => {
-    const userId = `${AZURE_USER_PREFIX}${browserUserId}`;
-    let response: Response;
+  const base = `${options.url}/v3/directline`;
+  const call = async (path: string, init: RequestInit): Promise<Response> => {
     try {
-      response = await doFetch(`${options.url}/v3/directline/tokens/generate`, {
-        method: 'POST',
+      return await doFetch(`${base}${path}`, {
+        ...init,
         headers: { Authorization: `Bearer ${options.secret}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ user: { id: userId } }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
     } catch {
       throw new SessionUnavailableError('Azure Direct Line is not reachable right now. Try again in a moment.', 502);
     }
-    if (response.status === 401 || response.status === 403) {
-      throw new SessionUnavailableError('Azure Direct Line refused DIRECT_LINE_SECRET. Check the secret of the Direct Line channel.', 502);
-    }
+  };
+  const refusedSecret = () =>
+    new SessionUnavailableError('Azure Direct Line refused DIRECT_LINE_SECRET. Check the secret of the Direct Line channel.', 502);
+  const noToken = (status: number) =>
+    new SessionUnavailableError(`Azure Direct Line did not issue a token (HTTP ${status}). Try again in a moment.`, 502);
+
+  const open = async (userId: string): Promise<{ conversationId: string; token: string }> => {
+    const response = await call('/tokens/generate', { method: 'POST', body: JSON.stringify({ user: { id: userId } }) });
+    if (response.status === 401 || response.status === 403) throw refusedSecret();
     const parsed = response.ok ? generatedTokenSchema.safeParse(await response.json().catch(() => undefined)) : undefined;
-    if (!parsed?.success) {
-      throw new SessionUnavailableError(`Azure Direct Line did not issue a token (HTTP ${response.status}). Try again in a moment.`, 502);
+    if (!parsed?.success) throw noToken(response.status);
+    return parsed.data;
+  };
+
+  /** A fresh token for the conversation, or undefined when Direct Line no longer knows it. */
+  const reconnect = async (conversationId: string): Promise<string | undefined> => {
+    // An empty watermark: this call only mints the token; Web Chat then reconnects itself from the start.
+    const response = await call(`/conversations/${encodeURIComponent(conversationId)}?watermark=`, { method: 'GET' });
+    if (response.status === 401) throw refusedSecret();
+    // Expired or unknown (404), or not this channel's (403), or malformed id (400): it cannot come back.
+    if (response.status === 400 || response.status === 403 || response.status === 404) return undefined;
+    const parsed = response.ok ? reconnectedSchema.safeParse(await response.json().catch(() => undefined)) : undefined;
+    // Busy or failing (5xx, 429): an error, not a new conversation, so the page's next reload can still resume it.
+    if (!parsed?.success || parsed.data.conversationId !== conversationId) throw noToken(response.status);
+    return parsed.data.token;
+  };
+
+  return async (browserUserId, resume) => {
+    const userId = `${AZURE_USER_PREFIX}${browserUserId}`;
+    const session = (conversationId: string, token: string) => ({
+      token,
+      domain: base,
+      webSocket: true,
+      userId,
+      conversationId,
+      resumeTicket: options.tickets.issue(userId, conversationId),
+    });
+    if (resume?.ticket !== undefined && options.tickets.verify(userId, resume.conversationId, resume.ticket)) {
+      const token = await reconnect(resume.conversationId);
+      if (token !== undefined) return { ...session(resume.conversationId, token), resumed: true };
     }
-    return { token: parsed.data.token, domain: `${options.url}/v3/directline`, webSocket: true, userId };
+    const opened = await open(userId);
+    return { ...session(opened.conversationId, opened.token), ...(resume === undefined ? {} : { resumed: false }) };
   };
 }
 

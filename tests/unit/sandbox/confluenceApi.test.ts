@@ -122,6 +122,40 @@ describe('sandbox Confluence v2 API through the gateway', () => {
     expect(missing.body).toEqual({ errors: [{ status: 404, code: 'NOT_FOUND', title: 'Not Found', detail: null }] });
   });
 
+  it('answers the space operations: create on pages and blog posts where the user may add content, read only in ARCHIVE', async () => {
+    type Operations = { operations: Array<{ operation: string; targetType: string }> };
+    const demo = await getJson<Operations>(`/spaces/${spaces.DEMO.id}/operations`, '/spaces/{id}/operations');
+    expect(demo.status).toBe(200);
+    expect(demo.body.operations).toEqual(
+      expect.arrayContaining([
+        { operation: 'read', targetType: 'space' },
+        { operation: 'create', targetType: 'page' },
+        { operation: 'create', targetType: 'blogpost' },
+      ]),
+    );
+    const archive = await getJson<Operations>(`/spaces/${spaces.ARCHIVE.id}/operations`, '/spaces/{id}/operations');
+    expect(archive.body).toEqual({ operations: [{ operation: 'read', targetType: 'space' }] });
+    const missing = await getJson('/spaces/999999999/operations', '/spaces/{id}/operations');
+    expect(missing.status).toBe(404);
+    // Its scope is read:space:confluence, which every token of the bot has: no new consent needed.
+    const spaceOnly = (await signIn(harness, ['read:space:confluence'])).access_token;
+    expect((await getJson(`/spaces/${spaces.DEMO.id}/operations`, '/spaces/{id}/operations', spaceOnly)).status).toBe(200);
+    const writeOnly = (await signIn(harness, ['write:page:confluence'])).access_token;
+    expect((await api(`${harness.v2}/spaces/${spaces.DEMO.id}/operations`, writeOnly)).status).toBe(401);
+  });
+
+  it('follows a change of permission: the operations and the create answer agree', async () => {
+    await harness.sandbox.setCanCreate('TEAM', false);
+    try {
+      const { body } = await getJson<{ operations: unknown[] }>(`/spaces/${spaces.TEAM.id}/operations`, '/spaces/{id}/operations');
+      expect(body.operations).toEqual([{ operation: 'read', targetType: 'space' }]);
+      expect((await create('pages', { spaceId: spaces.TEAM.id, title: 'Taken away' })).status).toBe(404);
+    } finally {
+      await harness.sandbox.setCanCreate('TEAM', true);
+    }
+    expect((await create('pages', { spaceId: spaces.TEAM.id, title: 'Given back' })).status).toBe(200);
+  });
+
   it('lists the pages of a space with an exact title filter and the storage body on request', async () => {
     const all = await getJson<ListBody<Content>>(`/spaces/${spaces.DEMO.id}/pages`, '/spaces/{id}/pages');
     expect(all.body.results.map((page) => page.title)).toEqual(['Demo space', 'Getting started', 'Meeting notes', 'How-to articles']);

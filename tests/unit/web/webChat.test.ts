@@ -11,10 +11,12 @@ import { loadConfig } from '../../../services/config/config.js';
 import { silentLogger } from '../../../services/logging/logger.js';
 import { ConversationStore } from '../../../web/directLine/index.js';
 import { BrowserIdentity } from '../../../web/webChat/browserIdentity.js';
+import { ResumeTickets } from '../../../web/webChat/resumeTicket.js';
 import { mountWebChat, SESSION_BUDGET, TOO_MANY_SESSIONS } from '../../../web/webChat/routes.js';
 import { azureSessions, localSessions, SessionSource, unavailableSessions } from '../../../web/webChat/sessions.js';
 
 const KEY = Buffer.alloc(32, 1);
+const TICKETS = new ResumeTickets(Buffer.alloc(32, 3));
 
 async function startPage(options: { sandbox: boolean; sessions: SessionSource; identity?: BrowserIdentity }): Promise<{ url: string; close(): Promise<void> }> {
   const server = restify.createServer();
@@ -60,6 +62,60 @@ async function fakeAzureDirectLine(status: number, reply: unknown): Promise<{ ur
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Azure's Direct Line as documented (Direct Line 3.0: Authentication, Reconnect to a conversation), for the secret
+ * `the-direct-line-secret` only: `POST /v3/directline/tokens/generate` opens a conversation for the user named in
+ * the body; `GET /v3/directline/conversations/{id}?watermark=` gives a fresh token for a conversation it still
+ * knows (404 for one it has forgotten, 403 without the secret); `reconnectStatus` makes the reconnect fail instead.
+ */
+async function fakeDirectLineService(): Promise<{
+  url: string;
+  requests: RecordedRequest[];
+  forget(conversationId: string): void;
+  reconnectStatus?: number;
+  close(): Promise<void>;
+}> {
+  const conversations = new Map<string, string>();
+  let issued = 0;
+  const service = {
+    url: '',
+    requests: [] as RecordedRequest[],
+    forget: (conversationId: string) => void conversations.delete(conversationId),
+    reconnectStatus: undefined as number | undefined,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      service.requests.push({ method: req.method, url: req.url, authorization: req.headers.authorization, body });
+      const answer = (status: number, reply: unknown) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(reply));
+      };
+      if (req.headers.authorization !== 'Bearer the-direct-line-secret') return answer(403, { error: { code: 'Forbidden' } });
+      const url = new URL(req.url ?? '/', 'http://directline');
+      if (req.method === 'POST' && url.pathname === '/v3/directline/tokens/generate') {
+        const conversationId = `conv-${++issued}`;
+        conversations.set(conversationId, JSON.parse(body).user.id);
+        return answer(200, { conversationId, token: `token-${issued}`, expires_in: 3600 });
+      }
+      const reconnect = /^\/v3\/directline\/conversations\/([^/]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && reconnect && url.searchParams.has('watermark')) {
+        const conversationId = decodeURIComponent(reconnect[1]!);
+        if (service.reconnectStatus !== undefined) return answer(service.reconnectStatus, { error: { code: 'ServiceError' } });
+        if (!conversations.has(conversationId)) return answer(404, { error: { code: 'BadArgument', message: 'Conversation not found' } });
+        issued += 1;
+        return answer(200, { conversationId, token: `token-${issued}`, streamUrl: `wss://directline.invalid/v3/directline/conversations/${conversationId}/stream?watermark=&t=token-${issued}` });
+      }
+      answer(404, { error: { code: 'NotFound' } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  service.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return service;
 }
 
 const askSession = (url: string, body: unknown, cookie?: string) =>
@@ -285,7 +341,7 @@ describe('/webchat/session', () => {
 
   it('with DIRECT_LINE_SECRET, exchanges the secret at Direct Line for a token bound to dl_<user>, and never shows the secret', async () => {
     const azure = await fakeAzureDirectLine(200, { conversationId: 'conv-1', token: 'azure-token', expires_in: 3600 });
-    const page = await startPage({ sandbox: false, sessions: azureSessions({ secret: 'the-direct-line-secret', url: azure.url }) });
+    const page = await startPage({ sandbox: false, sessions: azureSessions({ secret: 'the-direct-line-secret', url: azure.url, tickets: TICKETS }) });
     try {
       const response = await askSession(page.url, { userId: 'user-0123456789abcdef' });
       const browserId = /^webchat-id=(web-[0-9a-f]{32})\./.exec(cookieFrom(response))![1]!;
@@ -296,6 +352,8 @@ describe('/webchat/session', () => {
         domain: `${azure.url}/v3/directline`,
         webSocket: true,
         userId: `dl_${browserId}`,
+        conversationId: 'conv-1',
+        resumeTicket: TICKETS.issue(`dl_${browserId}`, 'conv-1'),
       });
       expect(text).not.toContain('the-direct-line-secret');
       expect(azure.requests).toEqual([
@@ -312,9 +370,82 @@ describe('/webchat/session', () => {
     }
   });
 
+  it("with DIRECT_LINE_SECRET, resumes a reloaded page's conversation through Direct Line's reconnect, only for the browser with its ticket", async () => {
+    const azure = await fakeDirectLineService();
+    const page = await startPage({ sandbox: false, sessions: azureSessions({ secret: 'the-direct-line-secret', url: azure.url, tickets: TICKETS }) });
+    type Session = { token: string; conversationId: string; resumeTicket: string; resumed?: boolean; userId: string; webSocket: boolean };
+    const reconnects = () => azure.requests.filter((request) => request.method === 'GET');
+    try {
+      const first = await askSession(page.url, {});
+      const cookie = cookieFrom(first);
+      const opened = (await first.json()) as Session;
+      expect(opened).toMatchObject({ conversationId: 'conv-1', token: 'token-1' });
+
+      // The same browser with its ticket: Direct Line's reconnect, with the secret, mints a token for that conversation.
+      const reloaded = (await (await askSession(page.url, { resume: opened.conversationId, ticket: opened.resumeTicket }, cookie)).json()) as Session;
+      expect(reloaded).toEqual({ ...opened, token: 'token-2', resumed: true });
+      expect(reconnects()).toEqual([
+        { method: 'GET', url: '/v3/directline/conversations/conv-1?watermark=', authorization: 'Bearer the-direct-line-secret', body: '' },
+      ]);
+      expect(JSON.stringify(reloaded)).not.toContain('the-direct-line-secret');
+
+      // Another browser showing that id and ticket, the same browser with a forged ticket or none, or one ticket for
+      // another conversation: no reconnect at all, a new conversation, and the page is told the old one is not back.
+      const notTheirs = [
+        await askSession(page.url, { resume: opened.conversationId, ticket: opened.resumeTicket }),
+        await askSession(page.url, { resume: opened.conversationId, ticket: opened.resumeTicket.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }, cookie),
+        await askSession(page.url, { resume: opened.conversationId, ticket: new ResumeTickets(Buffer.alloc(32, 9)).issue(opened.userId, opened.conversationId) }, cookie),
+        await askSession(page.url, { resume: opened.conversationId }, cookie),
+        await askSession(page.url, { resume: 'conv-2', ticket: opened.resumeTicket }, cookie),
+      ];
+      for (const response of notTheirs) {
+        const session = (await response.json()) as Session;
+        expect(session.resumed).toBe(false);
+        expect(session.conversationId).not.toBe(opened.conversationId);
+      }
+      expect(reconnects()).toHaveLength(1);
+    } finally {
+      await page.close();
+      await azure.close();
+    }
+  });
+
+  it('with DIRECT_LINE_SECRET, a conversation Direct Line no longer knows gives a new one, and the page is told', async () => {
+    const azure = await fakeDirectLineService();
+    const page = await startPage({ sandbox: false, sessions: azureSessions({ secret: 'the-direct-line-secret', url: azure.url, tickets: TICKETS }) });
+    type Session = { token: string; conversationId: string; resumeTicket: string; resumed?: boolean };
+    try {
+      const first = await askSession(page.url, {});
+      const cookie = cookieFrom(first);
+      const opened = (await first.json()) as Session;
+      azure.forget(opened.conversationId);
+
+      const reloaded = (await (await askSession(page.url, { resume: opened.conversationId, ticket: opened.resumeTicket }, cookie)).json()) as Session;
+      expect(reloaded).toMatchObject({ resumed: false, conversationId: 'conv-2', token: 'token-2' });
+      expect(reloaded.resumeTicket).not.toBe(opened.resumeTicket);
+      expect(azure.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+        'POST /v3/directline/tokens/generate',
+        'GET /v3/directline/conversations/conv-1?watermark=',
+        'POST /v3/directline/tokens/generate',
+      ]);
+
+      // Direct Line failing for a while is not "gone": the page shows the error, keeps its id and can resume later.
+      azure.reconnectStatus = 503;
+      const failing = await askSession(page.url, { resume: reloaded.conversationId, ticket: reloaded.resumeTicket }, cookie);
+      expect(failing.status).toBe(502);
+      expect(((await failing.json()) as { message: string }).message).toMatch(/did not issue a token \(HTTP 503\)\. Try again/);
+      azure.reconnectStatus = undefined;
+      const later = (await (await askSession(page.url, { resume: reloaded.conversationId, ticket: reloaded.resumeTicket }, cookie)).json()) as Session;
+      expect(later).toMatchObject({ resumed: true, conversationId: reloaded.conversationId });
+    } finally {
+      await page.close();
+      await azure.close();
+    }
+  });
+
   it('says what to fix when Azure refuses the secret, without repeating it', async () => {
     const azure = await fakeAzureDirectLine(403, { error: { code: 'Forbidden' } });
-    const page = await startPage({ sandbox: false, sessions: azureSessions({ secret: 'the-direct-line-secret', url: azure.url }) });
+    const page = await startPage({ sandbox: false, sessions: azureSessions({ secret: 'the-direct-line-secret', url: azure.url, tickets: TICKETS }) });
     try {
       const response = await askSession(page.url, { userId: 'user-0123456789abcdef' });
       expect(response.status).toBe(502);
