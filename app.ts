@@ -72,9 +72,9 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
   const log = logger ?? createLogger(config.logLevel, stdoutSink, {}, config.logFormat);
 
   const records = await openRecordStore(config);
-  const auth = await AuthService.open({ config, records, logger: log, onAdminAttention: (message) => log.warn(message) });
-  // The same key AuthService just resolved (in the sandbox, the generated one it has just stored and now reads back).
+  // Resolved once: it seals the stored secrets (AuthService) and derives the cookie and transcript keys below.
   const masterKey = resolveEncryptionKey({ keyHex: config.encryptionKeyHex, dataDir: config.dataDir, sandbox: config.sandbox });
+  const auth = await AuthService.open({ config, records, masterKey, logger: log, onAdminAttention: (message) => log.warn(message) });
   // The Web Chat user id, issued by this server in a signed cookie; /oauth/start can check it with userIdOf(req).
   const browserIdentity = new BrowserIdentity(deriveKey(masterKey, 'webchat-browser-identity'), {
     secure: config.publicUrl.startsWith('https:'),

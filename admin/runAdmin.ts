@@ -66,7 +66,7 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
       return EXIT_USAGE;
     }
     // Our errors say what went wrong and what to do, and never carry a secret; show them without a stack.
-    io.stderr.write(`${withFullCommands(error instanceof Error ? error.message : String(error))}\n`);
+    io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_FAILED;
   }
 }
@@ -267,14 +267,4 @@ const FLAG_OF_FIELD: Record<string, string> = {
 
 export function inFlagTerms(message: string): string {
   return message.replace(/^(\w+)(?:\.\d+)*: /, (whole, field: string) => (FLAG_OF_FIELD[field] ? `${FLAG_OF_FIELD[field]} ` : whole));
-}
-
-/**
- * The auth service words a few hints for any caller ('switch … with "use"', 'needs: use system --mode …'); here
- * they become commands a person can paste.
- */
-export function withFullCommands(message: string): string {
-  return message
-    .replace(/with "use"/g, `with ${ADMIN} use <profile> --mode <user|preauthorized>`)
-    .replace(/needs: use /g, `needs: ${ADMIN} use `);
 }

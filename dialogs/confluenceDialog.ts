@@ -312,7 +312,7 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
       await step.context.sendActivity(messages.adminMustAuthorize);
       return step.endDialog();
     }
-    this.logger.warn(messages.adminAttentionLog, { profile: connection.profileName });
+    // AuthService logged the command for the administrator when the refresh was refused.
     await step.context.sendActivity(messages.adminMustReauthorize);
     return this.offerRetry(step);
   }

@@ -76,7 +76,6 @@ export const messages = {
     reason === 'no-shared-token'
       ? 'The administrator has not connected this bot to Confluence yet.'
       : 'The shared connection to Confluence has expired or was revoked; the administrator needs to connect it again.',
-  adminAttentionLog: 'The shared Confluence connection needs to be re-authorized: run `npm run admin -- authorize`.',
 
   authUnavailable:
     "Atlassian's sign-in service is not responding right now. Your draft is kept: say **retry** in a moment, or **cancel**.",

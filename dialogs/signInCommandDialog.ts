@@ -25,7 +25,8 @@ export class SignInCommandDialog extends ComponentDialog {
       return step.endDialog();
     }
     if (connection.status === 'admin-action-required') {
-      await step.context.sendActivity(connection.reason === 'no-shared-token' ? messages.adminMustAuthorize : messages.adminMustReauthorize);
+      // Nothing is being drafted here, so the status sentence, not the "say retry" one.
+      await step.context.sendActivity(messages.sharedConnectionStatus(connection.reason));
       return step.endDialog();
     }
     if (inSharedConversation(step.context)) {

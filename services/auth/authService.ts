@@ -123,9 +123,11 @@ export class AuthService implements Connector {
    * Opens the configured record store (unless one is given) with the configured (or, in the sandbox, generated)
    * encryption key, and moves a `bot.json` left by an earlier version into it.
    */
-  static async open(options: Omit<AuthServiceOptions, 'records' | 'secretBox'> & { records?: RecordStore }): Promise<AuthService> {
+  static async open(
+    options: Omit<AuthServiceOptions, 'records' | 'secretBox'> & { records?: RecordStore; masterKey?: Buffer },
+  ): Promise<AuthService> {
     const { config } = options;
-    const key = resolveEncryptionKey({ keyHex: config.encryptionKeyHex, dataDir: config.dataDir, sandbox: config.sandbox });
+    const key = options.masterKey ?? resolveEncryptionKey({ keyHex: config.encryptionKeyHex, dataDir: config.dataDir, sandbox: config.sandbox });
     const records = options.records ?? (await openRecordStore(config));
     await migrateLegacyDatabase(config.dataDir, records, options.logger ?? silentLogger);
     const service = new AuthService({ ...options, records, secretBox: new SecretBox(key) });
@@ -184,7 +186,7 @@ export class AuthService implements Connector {
     const settings = await this.settings.get();
     if (settings.mode !== 'preauthorized') {
       throw new AuthConfigurationError(
-        `The active mode is "${settings.mode}"; pre-authorization needs: use ${settings.profileName} --mode preauthorized`,
+        `The active mode is "${settings.mode}"; pre-authorization needs: npm run admin -- use ${settings.profileName} --mode preauthorized`,
       );
     }
     await this.resolveProfile(settings.profileName);

@@ -135,7 +135,7 @@ export class ProfileStore {
     const settings = await this.records.get(SETTINGS_KEY);
     const active = settings === undefined ? undefined : parseRecord(settingsRecord, settings.value, SETTINGS_KEY, this.records.location);
     if (active?.type === 'custom' && active.profileName === name) {
-      throw new ProfileError(`"${name}" is the active profile; switch to another one with "use" before removing it.`);
+      throw new ProfileError(`"${name}" is the active profile; switch to another one with npm run admin -- use <profile> --mode <user|preauthorized> before removing it.`);
     }
     await this.records.delete(profileKey(name));
     this.cached.delete(name);
