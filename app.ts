@@ -10,9 +10,6 @@ import { ConfluenceBot } from './bots/confluenceBot.js';
 import { createAdapter } from './bots/adapter.js';
 import { EtagGuardedPrivateConversationState, EtagGuardedUserState } from './bots/etagGuardedState.js';
 import { createSignInResumer } from './bots/signInResumer.js';
-import { recordTranscripts } from './bots/transcriptRecorder.js';
-import { TranscriptFiles } from './services/transcripts/transcriptFiles.js';
-import { TranscriptRecords } from './services/transcripts/transcriptRecords.js';
 import type { TranscriptSink } from './services/transcripts/transcriptSink.js';
 import { ConfluenceAccess } from './dialogs/confluenceAccess.js';
 import { CreateContentDialog } from './dialogs/createContentDialog.js';
@@ -97,8 +94,10 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
   );
   const bot = new ConfluenceBot(conversationState, userState, mainDialog, auth, log);
   const adapter = createAdapter(config, log, { connectorTimeoutMs: options.connectorTimeoutMs });
+  // Transcript recording is loaded only when it is switched on: few installations record conversations.
   const transcriptSinks: TranscriptSink[] = [];
   if (config.transcriptsDir) {
+    const { TranscriptFiles } = await import('./services/transcripts/transcriptFiles.js');
     const directory = path.resolve(config.transcriptsDir);
     transcriptSinks.push(new TranscriptFiles({ directory, logger: log }));
     log.info('recording conversations as Emulator transcripts', { directory });
@@ -109,10 +108,12 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
     }
   }
   if (config.recordTranscripts) {
+    const { TranscriptRecords } = await import('./services/transcripts/transcriptRecords.js');
     transcriptSinks.push(new TranscriptRecords(records, { logger: log }));
     log.info('recording conversations in the store; export them with npm run transcripts:export', { store: records.location });
   }
   if (transcriptSinks.length > 0) {
+    const { recordTranscripts } = await import('./bots/transcriptRecorder.js');
     recordTranscripts(adapter, transcriptSinks, { logger: log, userIdKey: deriveKey(masterKey, 'transcript-user-ids') });
   }
 

@@ -6,7 +6,6 @@ import { EncryptionKeyError } from './services/crypto/encryptionKey.js';
 import { DatabaseCorruptError } from './services/auth/legacyMigration.js';
 import { AuthRecordCorruptError } from './services/auth/records.js';
 import { SandboxDataError } from './sandbox/index.js';
-import { StorageUnavailableError } from './services/storage/azureRecordStore.js';
 import { RecordCorruptError } from './services/storage/localRecordStore.js';
 import { DataDirPermissionError } from './services/storage/privateDataDir.js';
 
@@ -36,6 +35,8 @@ try {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 } catch (error) {
+  // Imported here, not above: the module loads the Azure SDK, which only an Azure-backed bot needs at start-up.
+  const { StorageUnavailableError } = await import('./services/storage/azureRecordStore.js');
   // Problems a person can fix (a variable, the key, a damaged data file) get their message alone, no stack trace.
   const fixable = [ConfigError, EncryptionKeyError, DatabaseCorruptError, RecordCorruptError, AuthRecordCorruptError, StorageUnavailableError, SandboxDataError, DataDirPermissionError].some((kind) => error instanceof kind);
   if (fixable || (error instanceof Error && /sandbox\.json/.test(error.message))) {

@@ -4,7 +4,7 @@
  * certificate, single- or multi-tenant).
  */
 import { readFileSync } from 'node:fs';
-import { ConfidentialClientApplication } from '@azure/msal-node';
+import { createRequire } from 'node:module';
 import { ConfigurationBotFrameworkAuthenticationOptions, TurnContext } from 'botbuilder';
 import { MsalServiceClientCredentialsFactory, PasswordServiceClientCredentialFactory } from 'botframework-connector';
 import type { Config } from '../services/config/config.js';
@@ -32,6 +32,9 @@ export function createAdapter(config: Config, logger: Logger, adapterOptions: Ad
   let credentials;
   if (identity && identity.appType !== 'UserAssignedMSI') {
     const authority = `https://login.microsoftonline.com/${identity.appType === 'SingleTenant' ? identity.tenantId : 'botframework.com'}`;
+    // The CommonJS build botframework-connector has already loaded: the ESM build would be a second copy (and
+    // nothing of msal is needed without a MicrosoftAppId).
+    const { ConfidentialClientApplication } = createRequire(import.meta.url)('@azure/msal-node') as typeof import('@azure/msal-node');
     const msal = new ConfidentialClientApplication({
       auth: {
         clientId: identity.appId,

@@ -6,7 +6,9 @@
  *   a turn, its conversation's queue, or a shutdown, for ever (botbuilder sets no timeout at all).
  */
 import { Activity, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import { AuthenticateRequestResult, ClaimsIdentity, ConnectorClient, ConnectorFactory } from 'botframework-connector';
+import { AuthenticateRequestResult, ClaimsIdentity, ConnectorClient, ConnectorFactory, UserTokenClient } from 'botframework-connector';
+import { withCallDeadline } from '../services/http/callDeadline.js';
+import { identityKey, ReusedClients } from './reusedClients.js';
 import { ServiceUrlPolicy, ServiceUrlRefusedError } from './serviceUrlPolicy.js';
 
 /**
@@ -31,9 +33,14 @@ export interface ChannelConnectorOptions {
   timeoutMs?: number;
 }
 
-/** ConfigurationBotFrameworkAuthentication whose connector factories apply the policy and the deadline. */
+/**
+ * ConfigurationBotFrameworkAuthentication whose connector factories apply the policy and the deadline, and whose
+ * clients are reused from turn to turn (reusedClients.ts).
+ */
 export class GuardedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
   private readonly guard: ChannelConnectorOptions;
+  private readonly connectorClients = new ReusedClients<ConnectorClient>();
+  private readonly userTokenClients = new ReusedClients<UserTokenClient>();
 
   constructor(
     options: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[0],
@@ -47,12 +54,21 @@ export class GuardedBotFrameworkAuthentication extends ConfigurationBotFramework
   // Incoming turns get their factory from here, not from createConnectorFactory.
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     const result = await super.authenticateRequest(activity, authHeader);
-    return result.connectorFactory ? { ...result, connectorFactory: new GuardedConnectorFactory(result.connectorFactory, this.guard) } : result;
+    if (!result.connectorFactory) return result;
+    return { ...result, connectorFactory: this.guarded(result.connectorFactory, result.claimsIdentity) };
   }
 
   // Proactive turns (continueConversationAsync, used by the sign-in resumer) get theirs from here.
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return new GuardedConnectorFactory(super.createConnectorFactory(claimsIdentity), this.guard);
+    return this.guarded(super.createConnectorFactory(claimsIdentity), claimsIdentity);
+  }
+
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return this.userTokenClients.get(identityKey(claimsIdentity), () => super.createUserTokenClient(claimsIdentity));
+  }
+
+  private guarded(inner: ConnectorFactory, identity: ClaimsIdentity): ConnectorFactory {
+    return new GuardedConnectorFactory(inner, this.guard, this.connectorClients, identityKey(identity));
   }
 }
 
@@ -60,16 +76,21 @@ class GuardedConnectorFactory extends ConnectorFactory {
   constructor(
     private readonly inner: ConnectorFactory,
     private readonly guard: ChannelConnectorOptions,
+    private readonly reused: ReusedClients<ConnectorClient>,
+    private readonly identity: string,
   ) {
     super();
   }
 
   async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    // Checked on every turn, kept client or not: the policy is what stands between a turn and an address.
     const refusal = this.guard.policy(serviceUrl);
     if (refusal !== undefined) throw new ServiceUrlRefusedError(refusal);
-    const client = await this.inner.create(serviceUrl, audience);
-    withDeadline(client, new URL(serviceUrl).origin, this.guard.timeoutMs ?? CONNECTOR_TIMEOUT_MS);
-    return client;
+    return this.reused.get(`${this.identity}\n${audience ?? ''}\n${serviceUrl}`, async () => {
+      const client = await this.inner.create(serviceUrl, audience);
+      withDeadline(client, new URL(serviceUrl).origin, this.guard.timeoutMs ?? CONNECTOR_TIMEOUT_MS);
+      return client;
+    });
   }
 }
 
@@ -81,14 +102,14 @@ class GuardedConnectorFactory extends ConnectorFactory {
  */
 function withDeadline(client: ConnectorClient, origin: string, timeoutMs: number): void {
   const send = client.sendOperationRequest.bind(client);
-  client.sendOperationRequest = async (operationArguments, operationSpec, callback) => {
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const callerSignal = operationArguments.options?.abortSignal;
-    const abortSignal = callerSignal instanceof AbortSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
-    const timedOut = new Promise<never>((_, reject) =>
-      deadline.addEventListener('abort', () => reject(new ConnectorTimeoutError(origin, timeoutMs)), { once: true }),
-    );
-    const sent = send({ ...operationArguments, options: { ...operationArguments.options, abortSignal } }, operationSpec, callback);
-    return Promise.race([sent, timedOut]);
-  };
+  client.sendOperationRequest = (operationArguments, operationSpec, callback) =>
+    withCallDeadline(timeoutMs, (deadline) => {
+      const callerSignal = operationArguments.options?.abortSignal;
+      const abortSignal = callerSignal instanceof AbortSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
+      const timedOut = new Promise<never>((_, reject) =>
+        deadline.addEventListener('abort', () => reject(new ConnectorTimeoutError(origin, timeoutMs)), { once: true }),
+      );
+      const sent = send({ ...operationArguments, options: { ...operationArguments.options, abortSignal } }, operationSpec, callback);
+      return Promise.race([sent, timedOut]);
+    });
 }

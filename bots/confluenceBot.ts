@@ -10,7 +10,7 @@ import {
   TurnContext,
   UserState,
 } from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from '../dialogs/dialogsLib.js';
 import type { Connector } from '../services/auth/types.js';
 import { Logger, silentLogger } from '../services/logging/logger.js';
 import type { MainDialog } from '../dialogs/mainDialog.js';

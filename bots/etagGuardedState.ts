@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BotState, PrivateConversationState, TurnContext, UserState } from 'botbuilder';
-import { DialogContextError } from 'botbuilder-dialogs';
+import { DialogContextError } from '../dialogs/dialogsLib.js';
 import { ETAG_CREATE_ONLY, EtagConflictError } from '../services/storage/stateStorage.js';
 
 /** Longer than a create can take (Confluence retries within a 20 s budget, plus timeouts). */

@@ -21,9 +21,27 @@ const loopback = new BlockList();
 loopback.addSubnet('127.0.0.0', 8, 'ipv4');
 loopback.addAddress('::1', 'ipv6');
 
+/**
+ * Verdicts remembered per serviceUrl: every turn asks twice (at the edge and for its connector), with the same
+ * few URLs, and parsing one costs more than the rest of the check. Bounded, since anyone may send any URL.
+ */
+const REMEMBERED_VERDICTS = 256;
+
 export function serviceUrlPolicy(config: Pick<Config, 'microsoft' | 'allowedServiceUrls'>): ServiceUrlPolicy {
   if (config.microsoft) return () => undefined;
   const allowed = new Set(config.allowedServiceUrls);
+  const check = verdictOf(allowed);
+  const remembered = new Map<string, string | undefined>();
+  return (serviceUrl) => {
+    if (remembered.has(serviceUrl)) return remembered.get(serviceUrl);
+    const verdict = check(serviceUrl);
+    if (remembered.size >= REMEMBERED_VERDICTS) remembered.delete(remembered.keys().next().value!);
+    remembered.set(serviceUrl, verdict);
+    return verdict;
+  };
+}
+
+function verdictOf(allowed: Set<string>): ServiceUrlPolicy {
   return (serviceUrl) => {
     let url: URL;
     try {

@@ -13,12 +13,11 @@ import {
   DialogContext,
   DialogTurnResult,
   FoundChoice,
-  ListStyle,
   PromptOptions,
   WaterfallDialog,
   WaterfallStep,
   WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './dialogsLib.js';
 import type { ConfluenceSite, Space } from '../services/confluence/types.js';
 import type { Logger } from '../services/logging/logger.js';
 import type { ConfluenceAccess } from './confluenceAccess.js';
@@ -179,7 +178,6 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
     return step.prompt(SITE_PROMPT, {
       prompt: messages.chooseSite,
       choices: ChoiceFactory.toChoices(sites.map((site) => site.name)),
-      style: ListStyle.suggestedAction,
     });
   }
 

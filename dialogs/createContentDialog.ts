@@ -8,15 +8,14 @@ import {
   DialogContext,
   DialogTurnResult,
   FoundChoice,
-  ListStyle,
   PromptOptions,
-  TextPrompt,
   WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './dialogsLib.js';
 import type { ContentType, Space } from '../services/confluence/types.js';
 import type { Logger } from '../services/logging/logger.js';
 import type { ConfluenceAccess } from './confluenceAccess.js';
 import { createContentFormCard, createdContentCard, FormErrors, formIdOf, FormValues, parseFormSubmission, rendersCards } from './cards.js';
+import { TextAnswerPrompt } from './answerPrompt.js';
 import { ConfluenceDialog, OfferedSpaces, SpaceResolution } from './confluenceDialog.js';
 import { allows, creatableSpaces, refusedContent, rightsIn } from './creatableSpaces.js';
 import { ConfluenceError } from './failures.js';
@@ -68,8 +67,8 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
   constructor(access: ConfluenceAccess, logger: Logger, sitePreference: SitePreference) {
     super(CREATE_CONTENT_DIALOG, access, logger, sitePreference);
     this.addDialog(new StrictChoicePrompt(TYPE_PROMPT))
-      .addDialog(new TextPrompt(TITLE_PROMPT))
-      .addDialog(new TextPrompt(BODY_PROMPT))
+      .addDialog(new TextAnswerPrompt(TITLE_PROMPT))
+      .addDialog(new TextAnswerPrompt(BODY_PROMPT))
       .addDialog(new StrictChoicePrompt(CONFIRM_PROMPT))
       .addDialog(new StrictChoicePrompt(CHANGE_PROMPT));
     this.addSteps([this.typeStep, this.titleStep, this.bodyStep, this.confirmStep, this.decideStep, this.changeStep]);
@@ -80,7 +79,6 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     return step.prompt(TYPE_PROMPT, {
       prompt: messages.chooseType,
       choices: choicesWithSynonyms(['Page', 'Blog post'], TYPE_SYNONYMS),
-      style: ListStyle.suggestedAction,
     });
   }
 
@@ -135,7 +133,6 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     return step.prompt(CONFIRM_PROMPT, {
       prompt: messages.summary(draft),
       choices: choicesWithSynonyms(messages.confirmChoices, CONFIRM_SYNONYMS),
-      style: ListStyle.suggestedAction,
     });
   }
 
@@ -195,7 +192,6 @@ export class CreateContentDialog extends ConfluenceDialog<ContentDraft> {
     return step.prompt(CHANGE_PROMPT, {
       prompt: messages.whatToChange,
       choices: choicesWithSynonyms(messages.changeChoices, CHANGE_SYNONYMS),
-      style: ListStyle.suggestedAction,
     });
   }
 

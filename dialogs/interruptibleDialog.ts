@@ -3,7 +3,7 @@
  * step, before any prompt sees the message.
  */
 import { ActivityTypes } from 'botbuilder';
-import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus } from './dialogsLib.js';
 import type { Connector } from '../services/auth/types.js';
 import { signOutMessage, statusMessage } from './accountCommands.js';
 import { messages } from './messages.js';

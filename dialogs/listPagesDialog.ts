@@ -6,7 +6,8 @@
  * tens of thousands of pages costs a few kilobytes of dialog state.
  */
 import { ActionTypes, ActivityTypes, InputHints, MessageFactory } from 'botbuilder';
-import { DialogContext, DialogTurnResult, TextPrompt, WaterfallStepContext } from 'botbuilder-dialogs';
+import { DialogContext, DialogTurnResult, WaterfallStepContext } from './dialogsLib.js';
+import { TextAnswerPrompt } from './answerPrompt.js';
 import { ListingBookmark, PageKey, PageListing } from '../services/confluence/pageListing.js';
 import type { PageSummary, Space } from '../services/confluence/types.js';
 import type { Logger } from '../services/logging/logger.js';
@@ -61,7 +62,7 @@ export class ListPagesDialog extends ConfluenceDialog<ListDraft> {
   constructor(access: ConfluenceAccess, logger: Logger, sitePreference: SitePreference, options: ListPagesOptions = {}) {
     super(LIST_PAGES_DIALOG, access, logger, sitePreference);
     this.progressIntervalMs = options.progressIntervalMs ?? 3000;
-    this.addDialog(new TextPrompt(MORE_PROMPT));
+    this.addDialog(new TextAnswerPrompt(MORE_PROMPT));
     // After a sign-in or "Retry" at "more", the next titles come at once: the user already asked for them.
     this.addGuardedWaterfall(MORE_LOOP, [this.askMoreStep, this.moreStep], (step) =>
       step.replaceDialog(MORE_LOOP, { ...step.options, resume: true } satisfies ListingState),

@@ -5,7 +5,7 @@
  */
 import type { ContentType } from '../services/confluence/types.js';
 
-type Recognized =
+export type Recognized =
   | { intent: 'create-content'; type?: ContentType; title?: string; space?: string }
   | { intent: 'list-pages'; space?: string; filter?: string }
   | { intent: 'help' | 'cancel' | 'sign-in' | 'sign-out' | 'status' | 'switch-site' | 'greeting' | 'thanks' | 'acknowledgement' | 'unknown' };

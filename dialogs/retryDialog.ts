@@ -1,5 +1,5 @@
 /** After a failure: Retry, (Change,) Cancel. Its answer reaches the parent's next step as a RetryDecision. */
-import { ComponentDialog, FoundChoice, ListStyle, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, FoundChoice, WaterfallDialog, WaterfallStepContext } from './dialogsLib.js';
 import { messages } from './messages.js';
 import { choicesWithSynonyms, StrictChoicePrompt } from './strictChoicePrompt.js';
 
@@ -30,7 +30,6 @@ export class RetryDialog extends ComponentDialog {
           return step.prompt(CHOICE, {
             prompt: messages.whatNext,
             choices: choicesWithSynonyms(allowChange ? messages.retryChoices : messages.retryOrCancel, SYNONYMS),
-            style: ListStyle.suggestedAction,
           });
         },
         (step: WaterfallStepContext) => {

@@ -1,5 +1,5 @@
 /** "sign in": connect now, before asking for anything (and the way to sign in for use in a group chat). */
-import { ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from './dialogsLib.js';
 import type { Connector } from '../services/auth/types.js';
 import { messages } from './messages.js';
 import { requesterOf } from './requester.js';

@@ -8,7 +8,7 @@
  * (the Teams pop-up passes it to `notifySuccess`). Only the person in this chat can bring it here.
  */
 import { ActivityTypes, CardFactory, MessageFactory, TurnContext, verifyStateOperationName } from 'botbuilder';
-import { Dialog, DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, DialogContext, DialogTurnResult } from './dialogsLib.js';
 import { codeIn } from '../services/auth/signInConfirmations.js';
 import type { ConfirmOutcome, Connector } from '../services/auth/types.js';
 import { conversationAddressOf } from './conversationAddress.js';

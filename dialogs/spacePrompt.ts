@@ -4,7 +4,8 @@
  * Confluence, so it is the next step's to check (ConfluenceDialog.receiveSpaceStep), not the prompt's.
  */
 import { InputHints, TurnContext } from 'botbuilder';
-import { Prompt, PromptOptions, PromptRecognizerResult, PromptValidator } from 'botbuilder-dialogs';
+import { AnswerPrompt, questionOf } from './answerPrompt.js';
+import type { PromptOptions, PromptRecognizerResult } from './dialogsLib.js';
 import type { FormValues } from './cards.js';
 
 export type SpaceAnswer = { kind: 'typed'; text: string } | { kind: 'form'; form: FormValues };
@@ -12,18 +13,17 @@ export type SpaceAnswer = { kind: 'typed'; text: string } | { kind: 'form'; form
 /** The values of a submission this conversation takes at the space question, or undefined. */
 type FormReader = (value: unknown) => FormValues | undefined;
 
-export class SpacePrompt extends Prompt<SpaceAnswer> {
+export class SpacePrompt extends AnswerPrompt<SpaceAnswer> {
   constructor(
     dialogId: string,
     private readonly readForm: FormReader,
-    validator?: PromptValidator<SpaceAnswer>,
   ) {
-    super(dialogId, validator);
+    super(dialogId);
   }
 
-  protected async onPrompt(context: TurnContext, _state: object, options: PromptOptions, isRetry: boolean): Promise<void> {
-    const prompt = isRetry && options.retryPrompt ? options.retryPrompt : options.prompt;
-    if (prompt) await context.sendActivity(prompt, undefined, InputHints.ExpectingInput);
+  protected async onPrompt(context: TurnContext, options: PromptOptions, isRetry: boolean): Promise<void> {
+    const question = questionOf(options, isRetry);
+    if (question) await context.sendActivity(question, undefined, InputHints.ExpectingInput);
   }
 
   protected async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<SpaceAnswer>> {

@@ -6,15 +6,16 @@
  * that creates a page. Anything else repeats the question and names the answers it expects.
  */
 import { TurnContext } from 'botbuilder';
-import { Choice, ChoiceFactory, ChoicePrompt, FoundChoice, PromptOptions, PromptRecognizerResult } from 'botbuilder-dialogs';
+import { AnswerPrompt, questionOf } from './answerPrompt.js';
+import { Choice, ChoiceFactory, FoundChoice, PromptOptions, PromptRecognizerResult } from './dialogsLib.js';
 import { messages } from './messages.js';
 
-export class StrictChoicePrompt extends ChoicePrompt {
-  protected override async onRecognize(
-    context: TurnContext,
-    _state: unknown,
-    options: PromptOptions,
-  ): Promise<PromptRecognizerResult<FoundChoice>> {
+/**
+ * Not botbuilder's ChoicePrompt, whose recognizer this replaces (and whose module loads the Microsoft text
+ * recognizers, 13 MiB). The choices are always offered as buttons (suggested actions), as every question here does.
+ */
+export class StrictChoicePrompt extends AnswerPrompt<FoundChoice> {
+  protected override async onRecognize(context: TurnContext, options: PromptOptions): Promise<PromptRecognizerResult<FoundChoice>> {
     const answer = comparable(context.activity.text ?? '');
     if (answer === '') return { succeeded: false };
     const choices = ChoiceFactory.toChoices(options.choices ?? []);
@@ -23,12 +24,20 @@ export class StrictChoicePrompt extends ChoicePrompt {
     return { succeeded: true, value: { value: choices[index]!.value, index, score: 1 } };
   }
 
-  protected override async onPrompt(context: TurnContext, state: object, options: PromptOptions, isRetry: boolean): Promise<void> {
-    if (!isRetry || options.retryPrompt !== undefined) return super.onPrompt(context, state, options, isRetry);
+  protected override async onPrompt(context: TurnContext, options: PromptOptions, isRetry: boolean): Promise<void> {
+    if (!isRetry || options.retryPrompt !== undefined) return this.sendQuestion(context, options, isRetry);
     const labels = ChoiceFactory.toChoices(options.choices ?? []).map((choice) => String(choice.action?.title ?? choice.value));
     const question = typeof options.prompt === 'string' ? options.prompt : options.prompt?.text;
     const retryPrompt = [messages.answerWithOneOf(labels), question].filter(Boolean).join('\n\n');
-    return super.onPrompt(context, state, { ...options, retryPrompt }, isRetry);
+    return this.sendQuestion(context, { ...options, retryPrompt }, isRetry);
+  }
+
+  /** The question with one button per choice; a question given as an activity keeps its other fields. */
+  private async sendQuestion(context: TurnContext, options: PromptOptions, isRetry: boolean): Promise<void> {
+    const question = questionOf(options, isRetry);
+    const text = typeof question === 'string' ? question : (question?.text ?? '');
+    const withButtons = ChoiceFactory.suggestedAction(ChoiceFactory.toChoices(options.choices ?? []), text);
+    await context.sendActivity(typeof question === 'object' ? { ...question, text: withButtons.text, suggestedActions: withButtons.suggestedActions } : withButtons);
   }
 }
 

@@ -4,10 +4,9 @@ import {
   ComponentDialog,
   DialogTurnResult,
   FoundChoice,
-  ListStyle,
   WaterfallDialog,
   WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './dialogsLib.js';
 import type { Connector } from '../services/auth/types.js';
 import type { ConfluenceSite } from '../services/confluence/types.js';
 import { messages } from './messages.js';
@@ -44,7 +43,6 @@ export class SwitchSiteDialog extends ComponentDialog {
     return step.prompt(CHOICE, {
       prompt: messages.chooseSiteToUse,
       choices: ChoiceFactory.toChoices(connection.sites.map((site) => site.name)),
-      style: ListStyle.suggestedAction,
     });
   }
 

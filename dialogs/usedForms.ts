@@ -6,7 +6,7 @@
  * nothing is remembered and the confirmation question still guards against a silent duplicate.
  */
 import type { TurnContext } from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from './dialogsLib.js';
 
 /** Enough for any form a person still has on screen; the oldest are forgotten first. */
 const REMEMBERED_FORMS = 50;

@@ -4,9 +4,11 @@
  * carry a status and Atlassian's error code at most, never a token, code or secret (axios errors carry the
  * request body, so they are never passed on, not even as `cause`).
  */
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { z } from 'zod';
 import type { ConfluenceSite } from '../confluence/types.js';
+import { withCallDeadline } from '../http/callDeadline.js';
+import { axios } from '../http/sharedAxios.js';
 import type { OAuthProfile } from './types.js';
 
 const REQUEST_TIMEOUT_MS = 15000;
@@ -125,11 +127,11 @@ export class OAuthClient {
   /** The Confluence sites this access token reaches, one per cloudId. */
   async accessibleResources(apiUrl: string, accessToken: string): Promise<ConfluenceSite[]> {
     const url = `${apiUrl.replace(/\/+$/, '')}/oauth/token/accessible-resources`;
-    const response = await this.send(() =>
+    const response = await this.send((signal) =>
       this.http.get(url, {
         headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
         timeout: REQUEST_TIMEOUT_MS,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal,
         validateStatus: () => true,
       }),
     );
@@ -145,20 +147,20 @@ export class OAuthClient {
   }
 
   private post(url: string, body: Record<string, string>): Promise<AxiosResponse<unknown>> {
-    return this.send(() =>
+    return this.send((signal) =>
       this.http.post(url, body, {
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        // A hard deadline: `timeout` alone only limits how long the socket may stay silent.
+        // A hard deadline (signal): `timeout` alone only limits how long the socket may stay silent.
         timeout: REQUEST_TIMEOUT_MS,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal,
         validateStatus: () => true,
       }),
     );
   }
 
-  private async send(request: () => Promise<AxiosResponse<unknown>>): Promise<AxiosResponse<unknown>> {
+  private async send(request: (signal: AbortSignal) => Promise<AxiosResponse<unknown>>): Promise<AxiosResponse<unknown>> {
     try {
-      return await request();
+      return await withCallDeadline(REQUEST_TIMEOUT_MS, request);
     } catch (error) {
       const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'network error';
       throw new OAuthUnavailableError(`The authorization server could not be reached (${code}).`);

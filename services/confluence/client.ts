@@ -3,8 +3,10 @@
  * token. Every HTTP exchange goes through `send`, which turns statuses and transport failures into ConfluenceError
  * and validates successful bodies, so retries can later be added in that one place.
  */
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { z } from 'zod';
+import { withCallDeadline } from '../http/callDeadline.js';
+import { axios } from '../http/sharedAxios.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { ConfluenceError, type ConfluenceErrorKind } from './errors.js';
 import { markdownToStorage } from './markdown.js';
@@ -234,20 +236,22 @@ export class ConfluenceClient implements ConfluenceApi {
     const started = Date.now();
     let response: AxiosResponse<unknown>;
     try {
-      response = await this.http.request<unknown>({
-        url: siteBase(target) + call.path,
-        method: call.method,
-        data: call.body,
-        headers: { Authorization: `Bearer ${target.accessToken}`, Accept: 'application/json' },
-        // `timeout` alone is a socket idle timeout: a server trickling a byte now and then could hold the turn forever.
-        timeout: this.timeoutMs,
-        signal: AbortSignal.timeout(this.timeoutMs),
-        responseType: 'json',
-        validateStatus: () => true,
-        // A redirect could carry the bearer token to another host; Confluence's API never needs one.
-        maxRedirects: 0,
-        maxContentLength: MAX_RESPONSE_BYTES,
-      });
+      response = await withCallDeadline(this.timeoutMs, (signal) =>
+        this.http.request<unknown>({
+          url: siteBase(target) + call.path,
+          method: call.method,
+          data: call.body,
+          headers: { Authorization: `Bearer ${target.accessToken}`, Accept: 'application/json' },
+          // `timeout` alone is a socket idle timeout: a server trickling a byte now and then could hold the turn forever.
+          timeout: this.timeoutMs,
+          signal,
+          responseType: 'json',
+          validateStatus: () => true,
+          // A redirect could carry the bearer token to another host; Confluence's API never needs one.
+          maxRedirects: 0,
+          maxContentLength: MAX_RESPONSE_BYTES,
+        }),
+      );
     } catch (error) {
       const failure = transportError(call.operation, error);
       this.logger.warn('confluence call failed', { operation: call.operation, kind: failure.kind, durationMs: Date.now() - started });

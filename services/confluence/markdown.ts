@@ -3,7 +3,8 @@
  * schemes, so the only markup in the output is what markdown-it itself writes: user text can never become an
  * `ac:`/`ri:` element, a script, or anything the storage-format parser would read as markup.
  */
-import MarkdownIt from 'markdown-it';
+import { createRequire } from 'node:module';
+import type MarkdownIt from 'markdown-it';
 
 /** Schemes a link may use; anything else (javascript:, data:, vbscript:, file:, ac:…) is left as plain text. */
 const SAFE_LINK = /^(?:https?:|mailto:)/i;
@@ -16,11 +17,16 @@ const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
  */
 const NOT_XML_TEXT = /[^\t\n\r\u0020-\u007E\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-const renderer = createRenderer();
+/**
+ * Built on the first conversion: markdown-it and its dependencies cost about 0.1 s and 12 MiB, which a bot that
+ * only answers and lists would pay at every start. Required (its CommonJS build), so the conversion stays synchronous.
+ */
+let renderer: MarkdownIt | undefined;
 
 export function markdownToStorage(markdown: string): string {
   const clean = stripIllegalCharacters(markdown);
   if (clean.trim() === '') return '';
+  renderer ??= createRenderer();
   // markdown-it escapes every text run and attribute; the second pass only guards against characters it writes
   // verbatim from entities such as `&#xFFFF;`.
   return stripIllegalCharacters(renderer.render(clean)).trim();
@@ -31,7 +37,8 @@ function stripIllegalCharacters(text: string): string {
 }
 
 function createRenderer(): MarkdownIt {
-  const md = new MarkdownIt('default', { html: false, xhtmlOut: true, linkify: true, breaks: false, typographer: false });
+  const MarkdownItClass = createRequire(import.meta.url)('markdown-it') as typeof MarkdownIt;
+  const md = new MarkdownItClass('default', { html: false, xhtmlOut: true, linkify: true, breaks: false, typographer: false });
   md.validateLink = isSafeLink;
   // Storage format has no plain <img>; an image becomes a link to it, so an image source is treated like any link.
   md.renderer.rules.image = (tokens, index, options, _env, self) => {

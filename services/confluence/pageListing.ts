@@ -83,8 +83,8 @@ export class PageListing {
     const cursors: Array<string | undefined> = [];
     // Only while the scan runs: what ranking needs (title, id, chunk), not the pages themselves.
     const found: Array<{ key: PageKey; chunk: number }> = [];
-    const firstPages = new Map<string, PageSummary>();
     const order = titleOrder(options.locale);
+    const firstPages = new LowestPages(options.windowSize, order);
     let cursor: string | undefined;
     do {
       if (requests >= this.maxRequests) {
@@ -96,7 +96,7 @@ export class PageListing {
       for (const page of chunk.pages) {
         if (!matches(page.title)) continue;
         found.push({ key: { id: page.id, title: page.title }, chunk: index });
-        keepFirst(firstPages, page, options.windowSize, order);
+        firstPages.offer(page);
       }
       total += chunk.pages.length;
       await options.onProgress?.(total);
@@ -115,7 +115,7 @@ export class PageListing {
     return {
       total,
       matched: found.length,
-      firstPages: [...firstPages.values()].sort(order),
+      firstPages: firstPages.inOrder(),
       bookmarks: [...spans.entries()].sort(([a], [b]) => a - b).map(([, span]) => span),
       requests,
     };
@@ -132,16 +132,16 @@ export class PageListing {
     const matches = titleMatcher(options.filter);
     const order = titleOrder(options.locale);
     const last = offset + size - 1;
-    const kept = new Map<string, PageSummary>();
+    const kept = new LowestPages(size, order);
     for (const mark of bookmarks) {
       if (mark.lastRank < offset || mark.firstRank > last) continue;
       const chunk = await this.api.listPagesChunk(target, spaceId, mark.cursor);
       for (const page of chunk.pages) {
         if (!matches(page.title) || (after !== undefined && order(page, after) <= 0)) continue;
-        keepFirst(kept, page, size, order);
+        kept.offer(page);
       }
     }
-    return [...kept.values()].sort(order);
+    return kept.inOrder();
   }
 }
 
@@ -173,18 +173,36 @@ function idOrder(a: string, b: string): number {
   return a.length - b.length || codePointOrder(a, b);
 }
 
-/** Keeps the `limit` lowest pages seen so far in `kept` (a window is small, so a linear scan for the highest is fine). */
-function keepFirst(kept: Map<string, PageSummary>, page: PageSummary, limit: number, order: (a: PageKey, b: PageKey) => number): void {
-  if (limit <= 0 || kept.has(page.id)) return;
-  if (kept.size < limit) {
-    kept.set(page.id, page);
-    return;
+/**
+ * The `limit` lowest pages seen so far. A new page is compared with the highest kept one only, which is looked for
+ * again (a window is small) just when it is replaced: over a 10,000-page scan, one comparison per page instead of
+ * one per kept page.
+ */
+class LowestPages {
+  private readonly pages = new Map<string, PageSummary>();
+  private highest: PageSummary | undefined;
+
+  constructor(
+    private readonly limit: number,
+    private readonly order: (a: PageKey, b: PageKey) => number,
+  ) {}
+
+  offer(page: PageSummary): void {
+    if (this.limit <= 0 || this.pages.has(page.id)) return;
+    if (this.pages.size < this.limit) {
+      this.pages.set(page.id, page);
+      if (this.highest === undefined || this.order(page, this.highest) > 0) this.highest = page;
+      return;
+    }
+    if (this.order(page, this.highest!) >= 0) return;
+    this.pages.delete(this.highest!.id);
+    this.pages.set(page.id, page);
+    this.highest = undefined;
+    for (const kept of this.pages.values()) if (this.highest === undefined || this.order(kept, this.highest) > 0) this.highest = kept;
   }
-  let highest: PageSummary | undefined;
-  for (const candidate of kept.values()) if (highest === undefined || order(candidate, highest) > 0) highest = candidate;
-  if (highest !== undefined && order(page, highest) < 0) {
-    kept.delete(highest.id);
-    kept.set(page.id, page);
+
+  inOrder(): PageSummary[] {
+    return [...this.pages.values()].sort(this.order);
   }
 }
 

@@ -9,7 +9,7 @@
  * CPU than the work (see fileLock.ts for the figures).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { JSONFileSync } from 'lowdb/node';
 import { ETAG_CREATE_ONLY, EtagConflictError, isUnconditional, type StateStorage, type StoredItem, type StoredItems } from './stateStorage.js';
@@ -22,14 +22,20 @@ interface FileContent {
   item: StoredItem;
 }
 
+/** File names of recently used keys: every turn asks for the same two, and hashing them again costs more than the read. */
+const REMEMBERED_PATHS = 1024;
+
 export class FileStateStorage implements StateStorage {
   private directoryMade = false;
+  private readonly paths = new Map<string, string>();
 
   constructor(private readonly directory: string) {}
 
   async read(keys: string[]): Promise<StoredItems> {
     const items: StoredItems = {};
     for (const key of keys) {
+      // Most turns find no user state: asking first spares the error a failed read builds (five times the cost).
+      if (!existsSync(this.pathFor(key))) continue;
       const content = this.fileFor(key).read();
       if (content !== null) items[key] = content.item;
     }
@@ -62,7 +68,13 @@ export class FileStateStorage implements StateStorage {
 
   /** Hashing keeps any channel's ids (pipes, slashes, very long Teams ids) safe as file names. */
   private pathFor(key: string): string {
-    return path.join(this.directory, `${createHash('sha256').update(key).digest('hex')}.json`);
+    let file = this.paths.get(key);
+    if (file === undefined) {
+      file = path.join(this.directory, `${createHash('sha256').update(key).digest('hex')}.json`);
+      if (this.paths.size >= REMEMBERED_PATHS) this.paths.delete(this.paths.keys().next().value!);
+      this.paths.set(key, file);
+    }
+    return file;
   }
 
   private ensureDirectory(): void {

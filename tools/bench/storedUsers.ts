@@ -13,7 +13,8 @@
  * (median of the rounds) with the ratio 10,000 vs 10, and one JSON line.
  *
  * Options: --rounds N (default 3), --turns N per scenario and round (default 200), --warmup N per scenario
- * (default 100), --storage local|azure (default local; azure: both bots on their own container in Azurite).
+ * (default 100), --storage local|azure (default local; azure: both bots on their own container in Azurite), --many N
+ * (the big store, default 10,000; fewer only for a quick run). `npm run bench` runs it as its `users` scenario.
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -26,16 +27,17 @@ import { discardBenchBot, measure, runTurn, SCENARIOS, startBenchBot, type Bench
 import { Batches, printTable, round2 } from './storedUsersReport.js';
 
 const FEW = 10;
-const MANY = 10_000;
 
 interface Options {
   rounds: number;
   turns: number;
   warmup: number;
   storage: 'local' | 'azure';
+  /** The big store's size: 10,000 unless a quick run (the bench suite's own test) asks for fewer. */
+  many: number;
 }
 
-const USAGE = 'usage: npm run bench:users -- [--rounds N] [--turns N] [--warmup N] [--storage local|azure]';
+const USAGE = 'usage: npm run bench:users -- [--rounds N] [--turns N] [--warmup N] [--storage local|azure] [--many N]';
 
 async function main(args: string[]): Promise<number> {
   let options: Options;
@@ -54,7 +56,7 @@ async function main(args: string[]): Promise<number> {
   const bots: BenchBot[] = [];
   try {
     printHeader(options, storage);
-    for (const users of [FEW, MANY]) {
+    for (const users of [FEW, options.many]) {
       const bot = await startBenchBot(users, storage);
       bots.push(bot);
       console.log(`  ${label(users)}: written in ${round1(bot.writeSeconds)} s; bot pid ${bot.child.pid} on ${bot.url}, records in ${bot.records.location}`);
@@ -105,9 +107,9 @@ async function run(options: Options, bots: BenchBot[], storage: StorageChoice): 
   const otherProcessesCpuSeconds = round1(Math.max(0, outsideMs) / 1000);
   console.log(`rounds took ${round1((performance.now() - measuredFrom) / 1000)} s; CPU of processes outside this benchmark meanwhile: ${otherProcessesCpuSeconds} s`);
 
-  const figures = batches.figures(FEW, MANY);
+  const figures = batches.figures(FEW, options.many);
   console.log('');
-  printTable(figures, label(FEW), label(MANY));
+  printTable(figures, label(FEW), label(options.many));
   const pending = await Promise.all(bots.map(async (bot) => (await bot.records.listKeys(SIGN_INS_PREFIX)).length));
   console.log(
     `pending sign-ins at the end: ${bots.map((bot, index) => `${label(bot.users)}' store ${pending[index]}`).join(', ')} ` +
@@ -123,11 +125,11 @@ async function run(options: Options, bots: BenchBot[], storage: StorageChoice): 
       turns: options.turns,
       warmup: options.warmup,
       clockTicksPerSecond: clockTicks().perSecond,
-      storedUsers: [FEW, MANY],
+      storedUsers: [FEW, options.many],
       results: figures.map(({ scenario, few, many, cpuRatio, latencyRatio, azuriteCpuRatio }) => ({
         scenario,
         [FEW]: few,
-        [MANY]: many,
+        [options.many]: many,
         cpuRatio,
         latencyRatio,
         azuriteCpuRatio,
@@ -144,7 +146,7 @@ async function run(options: Options, bots: BenchBot[], storage: StorageChoice): 
 
 function printHeader(options: Options, storage: StorageChoice): void {
   const ticks = clockTicks();
-  console.log(`Stored users: ${label(FEW)} vs ${label(MANY)} (a token and a pending sign-in each), ${options.storage} storage`);
+  console.log(`Stored users: ${label(FEW)} vs ${label(options.many)} (a token and a pending sign-in each), ${options.storage} storage`);
   console.log(`  ${options.rounds} rounds × ${options.turns} turns per scenario and bot, after ${options.warmup} warm-up turns; the bots alternate`);
   console.log(
     `  CPU: utime + stime of the bot process from /proc/<pid>/stat, ${ticks.perSecond} clock ticks a second` +
@@ -174,6 +176,7 @@ function parseOptions(args: string[]): Options {
       turns: { type: 'string', default: '200' },
       warmup: { type: 'string', default: '100' },
       storage: { type: 'string', default: 'local' },
+      many: { type: 'string', default: '10000' },
     },
   });
   const storage = values.storage;
@@ -183,6 +186,7 @@ function parseOptions(args: string[]): Options {
     turns: integer('--turns', values.turns, 1, 100_000),
     warmup: integer('--warmup', values.warmup, 0, 100_000),
     storage,
+    many: integer('--many', values.many, FEW + 1, 1_000_000),
   };
 }
 

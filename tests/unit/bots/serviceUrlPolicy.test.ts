@@ -48,3 +48,18 @@ describe('serviceUrlPolicy with MicrosoftAppId', () => {
     expect(policy('https://smba.trafficmanager.net/emea/')).toBeUndefined();
   });
 });
+
+describe('serviceUrlPolicy verdicts remembered per URL', () => {
+  it('gives the same verdict again after many other URLs pushed the first one out', () => {
+    const policy = serviceUrlPolicy({ microsoft: undefined, allowedServiceUrls: [] });
+    expect(policy('http://127.0.0.1:3978/')).toBeUndefined();
+    expect(policy('http://0.0.0.0:3978/')).toMatch(/ALLOWED_SERVICE_URLS/);
+    for (let port = 1; port <= 600; port += 1) {
+      expect(policy(`http://192.0.2.1:${port}/`)).toMatch(/ALLOWED_SERVICE_URLS/);
+      expect(policy(`http://127.0.0.2:${port}/`)).toBeUndefined();
+    }
+    expect(policy('http://127.0.0.1:3978/')).toBeUndefined();
+    expect(policy('http://0.0.0.0:3978/')).toMatch(/ALLOWED_SERVICE_URLS/);
+    expect(policy('not a url')).toBe('serviceUrl is not a URL');
+  });
+});
