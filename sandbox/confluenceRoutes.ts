@@ -1,7 +1,7 @@
 /**
  * Confluence v2 through the gateway: `/sandbox/api/ex/confluence/{cloudId}/wiki/api/v2/…` (ENDPOINTS.md §1–6, and
  * `GET /spaces/{id}/operations` from the v2 OpenAPI document),
- * and v1 `/wiki/rest/api/…`, which the OAuth gateway answers with 410 Gone (§7).
+ * and v1 `/wiki/rest/api/…`, which the OAuth gateway answers with 410 Gone (§7) except for search (search.ts).
  */
 import type { Request, Response, Server } from 'restify';
 import { spacesOf, wikiBase, type SandboxContext } from './context.js';
@@ -10,6 +10,7 @@ import { authenticate } from './gatewayAuth.js';
 import { sendList, slice } from './pagination.js';
 import { enumList, enumValue, idList, limitParam, singleString, stringList, type Query } from './queryParams.js';
 import { REQUIRED_SCOPE } from './scopes.js';
+import { SEARCH_PATH, searchRoute } from './search.js';
 import { contentJson, spaceJson, spaceOperationsJson } from './shapes.js';
 import type { ContentRecord, SpaceRecord } from './store.js';
 import { sendNotFound } from './v2Errors.js';
@@ -225,5 +226,7 @@ function mountRemovedV1Routes(server: Server, context: SandboxContext): void {
 export function mountConfluenceRoutes(server: Server, context: SandboxContext): void {
   mountSpaceRoutes(server, context);
   mountContentRoutes(server, context);
+  // A static path outranks the v1 wildcard in restify's router whatever the order; first anyway, for the reader.
+  server.get(SEARCH_PATH, searchRoute(context));
   mountRemovedV1Routes(server, context);
 }

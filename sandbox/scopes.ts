@@ -6,6 +6,7 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'read:space:confluence': 'View details of Confluence spaces',
   'read:page:confluence': 'View pages and blog posts',
   'write:page:confluence': 'Create and update pages and blog posts',
+  'search:confluence': 'Search Confluence content and space summaries',
   offline_access: 'Keep access while you are away (refresh tokens)',
   'read:me': 'View your user profile',
   'read:confluence-space.summary': 'Read a summary of spaces (classic)',
@@ -25,4 +26,6 @@ export const REQUIRED_SCOPE = {
   readSpace: 'read:space:confluence',
   readPage: 'read:page:confluence',
   writePage: 'write:page:confluence',
+  /** v1 search (searchByCQL): the v1 document's current scope for it. */
+  search: 'search:confluence',
 } as const;

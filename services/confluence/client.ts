@@ -9,7 +9,9 @@ import { withCallDeadline } from '../http/callDeadline.js';
 import { axios } from '../http/sharedAxios.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { ConfluenceError, type ConfluenceErrorKind } from './errors.js';
+import { searchCql, type SearchQuery } from './cql.js';
 import { markdownToStorage } from './markdown.js';
+import { firstSearchPath, laterSearchPath, searchResponseSchema, toSearchResults } from './search.js';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetries } from './retryPolicy.js';
 import {
   contentListSchema,
@@ -31,6 +33,7 @@ import type {
   NewContent,
   PageChunk,
   PageSummary,
+  SearchResults,
   Space,
 } from './types.js';
 
@@ -51,6 +54,8 @@ const MAX_LIST_REQUESTS = 40;
 const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 /** Confluence's documented limit for a create request. */
 const MAX_REQUEST_BYTES = 5 * 1024 * 1024;
+/** The most results a chat shows at once is 5; Confluence's search takes up to 100 a request. */
+const MAX_SEARCH_LIMIT = 100;
 const RETRY_AFTER_MIN_SECONDS = 1;
 const RETRY_AFTER_MAX_SECONDS = 60;
 
@@ -225,6 +230,17 @@ export class ConfluenceClient implements ConfluenceApi {
       return { pages };
     }
     return next === undefined ? { pages } : { pages, next };
+  }
+
+  async searchContent(target: ConfluenceTarget, query: SearchQuery, limit: number, next?: string): Promise<SearchResults> {
+    const spaceKey = query.spaceKey === undefined ? undefined : normaliseSpaceKey(query.spaceKey);
+    if (query.spaceKey !== undefined && spaceKey === undefined) throw new ConfluenceError('invalid-request', 'Not a space key (search)');
+    const cql = searchCql({ text: query.text, spaceKey });
+    if (cql === undefined) throw new ConfluenceError('invalid-request', 'Nothing to search for (search)');
+    const size = Math.min(MAX_SEARCH_LIMIT, Math.max(1, Math.floor(limit)));
+    const path = next === undefined ? firstSearchPath(cql, size) : laterSearchPath(next, cql);
+    if (path === undefined) throw new ConfluenceError('invalid-request', 'Not a next link of this search (search)');
+    return toSearchResults(await this.send(target, { operation: 'search', method: 'GET', path }, searchResponseSchema));
   }
 
   /** Reads are retried on transient failures; a create's retries are decided in createContent. */

@@ -1,3 +1,7 @@
+import type { SearchQuery } from './cql.js';
+
+export type { SearchQuery } from './cql.js';
+
 /** The Confluence operations the dialogs need, independent of HTTP (see client.ts for the v2 implementation). */
 
 export type ContentType = 'page' | 'blogpost';
@@ -52,6 +56,34 @@ export interface PageChunk {
   next?: string;
 }
 
+/** A run of a search result's excerpt; `matched` marks the words the search matched. */
+export interface ExcerptPart {
+  text: string;
+  matched: boolean;
+}
+
+/** One page or blog post a search found. */
+export interface SearchHit {
+  id: string;
+  type: ContentType;
+  title: string;
+  spaceKey?: string;
+  spaceName?: string;
+  /** ISO date-time. */
+  lastModified?: string;
+  excerpt: ExcerptPart[];
+  /** Browser link. */
+  webUrl: string;
+}
+
+export interface SearchResults {
+  hits: SearchHit[];
+  /** How many Confluence counts in all, when it says. */
+  totalSize?: number;
+  /** Opaque: pass back with the same query for the next results; undefined after the last. */
+  next?: string;
+}
+
 /** Where and as whom a call goes: `{apiUrl}/ex/confluence/{cloudId}/wiki/api/v2/…` with a bearer token. */
 export interface ConfluenceTarget {
   apiUrl: string;
@@ -77,4 +109,10 @@ export interface ConfluenceApi {
    * previous chunk's `next`. Rejects with 'not-found' when the space is gone or not readable.
    */
   listPagesChunk(target: ConfluenceTarget, spaceId: string, cursor?: string): Promise<PageChunk>;
+  /**
+   * Pages and blog posts the user can see whose text has every word of the query (CQL, cql.ts), `limit` at a
+   * time: the first results without `next`, then each following set with the previous one's `next`. Rejects with
+   * 'invalid-request' when nothing searchable was typed or `next` is not this search's.
+   */
+  searchContent(target: ConfluenceTarget, query: SearchQuery, limit: number, next?: string): Promise<SearchResults>;
 }
