@@ -12,6 +12,7 @@
  * is meant for a developer's machine or a tunnel shared with people who may use it, not for the open internet.
  */
 import type { Server } from 'restify';
+import { withCallDeadline } from '../../services/http/callDeadline.js';
 import type { Logger } from '../../services/logging/logger.js';
 import { BotEndpoint, mountDirectLineClientRoutes } from './clientRoutes.js';
 import { mountDirectLineConnectorRoutes } from './connectorRoutes.js';
@@ -42,16 +43,17 @@ export function mountLocalDirectLine(server: Server, options: LocalDirectLineOpt
     serviceUrl: () => `${options.localUrl()}/`,
     deliver:
       options.deliver ??
-      (async (activity) => {
-        const response = await fetch(`${options.localUrl()}/api/messages`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(activity),
-          signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-        });
-        await response.arrayBuffer();
-        return response.status;
-      }),
+      ((activity) =>
+        withCallDeadline(DELIVERY_TIMEOUT_MS, async (signal) => {
+          const response = await fetch(`${options.localUrl()}/api/messages`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(activity),
+            signal,
+          });
+          await response.arrayBuffer();
+          return response.status;
+        })),
   };
   mountDirectLineClientRoutes(server, store, bot, options.logger);
   mountDirectLineConnectorRoutes(server, store);

@@ -4,6 +4,7 @@
  * conversation (the secret itself never reaches the browser).
  */
 import { z } from 'zod';
+import { withCallDeadline } from '../../services/http/callDeadline.js';
 import type { ConversationStore } from '../directLine/conversationStore.js';
 import { AZURE_USER_PREFIX } from './browserIdentity.js';
 import type { ResumeTickets } from './resumeTicket.js';
@@ -88,12 +89,17 @@ export interface AzureSessionOptions {
 export function azureSessions(options: AzureSessionOptions): SessionSource {
   const doFetch = options.fetch ?? fetch;
   const base = `${options.url}/v3/directline`;
-  const call = async (path: string, init: RequestInit): Promise<Response> => {
+  /** The status and, for a success, the JSON body (undefined when it is not JSON), both within the deadline. */
+  const call = async (path: string, init: RequestInit): Promise<{ status: number; ok: boolean; body?: unknown }> => {
     try {
-      return await doFetch(`${base}${path}`, {
-        ...init,
-        headers: { Authorization: `Bearer ${options.secret}`, 'Content-Type': 'application/json' },
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      return await withCallDeadline(options.timeoutMs ?? 10_000, async (signal) => {
+        const response = await doFetch(`${base}${path}`, {
+          ...init,
+          headers: { Authorization: `Bearer ${options.secret}`, 'Content-Type': 'application/json' },
+          signal,
+        });
+        const body = response.ok ? await response.json().catch(() => undefined) : undefined;
+        return { status: response.status, ok: response.ok, body };
       });
     } catch {
       throw new SessionUnavailableError('Azure Direct Line is not reachable right now. Try again in a moment.', 502);
@@ -107,7 +113,7 @@ export function azureSessions(options: AzureSessionOptions): SessionSource {
   const open = async (userId: string): Promise<{ conversationId: string; token: string }> => {
     const response = await call('/tokens/generate', { method: 'POST', body: JSON.stringify({ user: { id: userId } }) });
     if (response.status === 401 || response.status === 403) throw refusedSecret();
-    const parsed = response.ok ? generatedTokenSchema.safeParse(await response.json().catch(() => undefined)) : undefined;
+    const parsed = response.ok ? generatedTokenSchema.safeParse(response.body) : undefined;
     if (!parsed?.success) throw noToken(response.status);
     return parsed.data;
   };
@@ -119,7 +125,7 @@ export function azureSessions(options: AzureSessionOptions): SessionSource {
     if (response.status === 401) throw refusedSecret();
     // Expired or unknown (404), or not this channel's (403), or malformed id (400): it cannot come back.
     if (response.status === 400 || response.status === 403 || response.status === 404) return undefined;
-    const parsed = response.ok ? reconnectedSchema.safeParse(await response.json().catch(() => undefined)) : undefined;
+    const parsed = response.ok ? reconnectedSchema.safeParse(response.body) : undefined;
     // Busy or failing (5xx, 429): an error, not a new conversation, so the page's next reload can still resume it.
     if (!parsed?.success || parsed.data.conversationId !== conversationId) throw noToken(response.status);
     return parsed.data.token;

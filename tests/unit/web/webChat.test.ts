@@ -480,3 +480,28 @@ describe('Direct Line configuration', () => {
     expect(() => loadConfig({ DIRECT_LINE_URL: 'ftp://example.com' })).toThrow(/DIRECT_LINE_URL/);
   });
 });
+
+describe('Azure Direct Line sessions: the deadline', () => {
+  it('covers the body too: a token answer that starts and never ends fails within the deadline', async () => {
+    // Answers 200 with headers at once, then never sends the rest of the body.
+    const stalling = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+      res.write('{"conversationId":');
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    try {
+      const sessions = azureSessions({
+        secret: 'the-direct-line-secret',
+        url: `http://127.0.0.1:${(stalling.address() as AddressInfo).port}`,
+        tickets: TICKETS,
+        timeoutMs: 300,
+      });
+      const started = Date.now();
+      await expect(sessions('browser-1')).rejects.toMatchObject({ name: 'SessionUnavailableError', status: 502 });
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      stalling.closeAllConnections();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
+  });
+});
