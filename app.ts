@@ -12,11 +12,8 @@ import { EtagGuardedPrivateConversationState, EtagGuardedUserState } from './bot
 import { createSignInResumer } from './bots/signInResumer.js';
 import type { TranscriptSink } from './services/transcripts/transcriptSink.js';
 import { ConfluenceAccess } from './dialogs/confluenceAccess.js';
-import { CreateContentDialog } from './dialogs/createContentDialog.js';
-import { ListPagesDialog } from './dialogs/listPagesDialog.js';
 import { UserStateSitePreference } from './dialogs/sitePreference.js';
-import { SwitchSiteDialog } from './dialogs/switchSiteDialog.js';
-import { MainDialog } from './dialogs/mainDialog.js';
+import { createMainDialog } from './dialogs/mainDialog.js';
 import { AuthService } from './services/auth/authService.js';
 import { Config, loadConfig, SANDBOX_CLIENT_ID } from './services/config/config.js';
 import { ConfluenceClient } from './services/confluence/client.js';
@@ -86,12 +83,7 @@ export async function startApp(env: NodeJS.ProcessEnv = process.env, logger?: Lo
 
   const access = new ConfluenceAccess(auth, new ConfluenceClient({ logger: log }));
   const sitePreference = new UserStateSitePreference(userState.createProperty<string | undefined>('preferredSiteId'));
-  const mainDialog = new MainDialog(
-    auth,
-    new CreateContentDialog(access, log, sitePreference),
-    new ListPagesDialog(access, log, sitePreference),
-    new SwitchSiteDialog(auth, sitePreference),
-  );
+  const mainDialog = createMainDialog(access, log, sitePreference);
   const bot = new ConfluenceBot(conversationState, userState, mainDialog, auth, log);
   const adapter = createAdapter(config, log, { connectorTimeoutMs: options.connectorTimeoutMs });
   // Transcript recording is loaded only when it is switched on: few installations record conversations.

@@ -1,6 +1,8 @@
 /** How the admin CLI shows profiles and status: plain lines, never a secret. */
 import type { AuthStatus } from '../services/auth/authService.js';
 import type { CustomProfileSummary } from '../services/auth/profiles.js';
+import type { CheckStatus } from './checks/checkResult.js';
+import { allPassed, type ProfileCheckReport } from './profileCheck.js';
 import { ADMIN } from './usage.js';
 
 export function formatProfiles(profiles: CustomProfileSummary[]): string {
@@ -40,5 +42,28 @@ export function formatStatus(status: AuthStatus): string {
   if (status.mode === 'preauthorized' && !status.sharedToken.stored) {
     lines.push(`The bot cannot reach Confluence until an administrator runs: ${ADMIN} authorize`);
   }
+  return `${lines.join('\n')}\n`;
+}
+
+const MARK: Record<CheckStatus, string> = { passed: '✓', failed: '✗', skipped: '–' };
+
+/** One line per check (✓ passed, ✗ failed, – not tested), what to do under each, then the verdict. */
+export function formatProfileCheck(report: ProfileCheckReport): string {
+  const active = report.activeMode === undefined ? 'not active' : `active, ${report.activeMode} mode`;
+  const lines = [`Testing profile "${report.profileName}" (${report.type}, client id ${report.clientId}; ${active})`, ''];
+  const width = Math.max(...report.results.map((result) => result.name.length));
+  for (const result of report.results) {
+    lines.push(`${MARK[result.status]} ${result.name.padEnd(width)}  ${result.summary}`);
+    if (result.next !== undefined && result.status !== 'passed') lines.push(`  ${' '.repeat(width)}  → ${result.next}`);
+  }
+  const failures = report.results.filter((result) => result.status === 'failed');
+  const notTested = report.results.filter((result) => result.status === 'skipped').length;
+  const untested = notTested === 0 ? '' : ` (${notTested} not tested)`;
+  lines.push(
+    '',
+    allPassed(report)
+      ? `Verdict: ✓ profile "${report.profileName}" passed every check${untested}.`
+      : `Verdict: ✗ profile "${report.profileName}" failed ${failures.length} of ${report.results.length} checks: ${failures.map((result) => result.name).join(', ')}${untested}.`,
+  );
   return `${lines.join('\n')}\n`;
 }

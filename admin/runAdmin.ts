@@ -8,7 +8,8 @@ import { AuthService } from '../services/auth/authService.js';
 import { ProfileError, ProfileValidationError } from '../services/auth/profiles.js';
 import { loadConfig, type Config } from '../services/config/config.js';
 import { checkRunningBot } from './botCheck.js';
-import { formatProfiles, formatStatus } from './format.js';
+import { formatProfileCheck, formatProfiles, formatStatus } from './format.js';
+import { allPassed, runProfileCheck } from './profileCheck.js';
 import { codeIn } from '../services/auth/signInConfirmations.js';
 import type { ConfirmOutcome } from '../services/auth/types.js';
 import { readFirstLine, readSecretFile, readSecretFromStdin, type SecretStdin } from './secretInput.js';
@@ -57,8 +58,13 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
     const run = await commandFor(command, rest, io);
     const config = loadConfig(io.env);
     const service = await AuthService.open({ config });
-    io.stdout.write(await run(service, config));
-    return EXIT_OK;
+    const output = await run(service, config);
+    if (typeof output === 'string') {
+      io.stdout.write(output);
+      return EXIT_OK;
+    }
+    io.stdout.write(output.text);
+    return output.exitCode;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ProfileValidationError) {
       const message = error instanceof ProfileValidationError ? `profile add: ${inFlagTerms(error.message)}` : error.message;
@@ -71,7 +77,9 @@ export async function runAdmin(argv: string[], io: AdminIo): Promise<number> {
   }
 }
 
-type Command = (service: AuthService, config: Config) => Promise<string>;
+/** What a command prints, and with which exit code when it is not always 0 (`test`: 1 when a check failed). */
+type CommandOutput = string | { text: string; exitCode: number };
+type Command = (service: AuthService, config: Config) => Promise<CommandOutput>;
 
 /** Parses the arguments (and reads a secret) before anything is opened, so bad arguments never touch the database. */
 async function commandFor(command: string, rest: string[], io: AdminIo): Promise<Command> {
@@ -92,6 +100,13 @@ async function commandFor(command: string, rest: string[], io: AdminIo): Promise
     case 'status':
       parse('status', rest, {}, 0);
       return async (service) => formatStatus(await service.status());
+    case 'test': {
+      const { positionals } = parse('test', rest, {}, rest.length === 0 ? 0 : 1);
+      return async (service, config) => {
+        const report = await runProfileCheck(service, config, { profileName: positionals[0] });
+        return { text: formatProfileCheck(report), exitCode: allPassed(report) ? EXIT_OK : EXIT_FAILED };
+      };
+    }
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }

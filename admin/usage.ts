@@ -28,6 +28,11 @@ Commands:
   confirm <code>      Confirm a pre-authorization with the code from the Connected page
                       (works once, for 5 minutes, 3 attempts).
   status              Show the active type, mode and profile, and the shared token's sites.
+  test [profile]      Test a profile (default: the active one; "system" is the app from
+                      the environment), like Kore.ai's Test button: its authorization URL
+                      (client id, callback URL), token URL (client id and secret), scopes
+                      and, with a stored shared token, its sites and one Confluence call.
+                      Prints ✓/✗ per check and what to do; exit code 1 if any failed.
   help                Show this text.
 
 Profile names: 1 to 64 letters, digits, "_" or "-"; "system" is the app from the environment.

@@ -23,6 +23,20 @@ export class NotConnectedError extends Error {
   }
 }
 
+/**
+ * Confluence refused a call because the token lacks the OAuth scope it needs (an older sign-in, or a profile with
+ * fewer scopes). Refreshing cannot help: an administrator must add the scope and the token be granted again.
+ */
+export class MissingPermissionError extends Error {
+  constructor(
+    readonly scope: string,
+    readonly mode: 'user' | 'preauthorized',
+  ) {
+    super(`The Confluence token lacks the scope ${scope}`);
+    this.name = 'MissingPermissionError';
+  }
+}
+
 export class ConfluenceAccess {
   constructor(
     readonly connector: Connector,
@@ -36,12 +50,14 @@ export class ConfluenceAccess {
     try {
       return await work(this.confluence, { apiUrl: first.apiUrl, cloudId, accessToken: first.accessToken });
     } catch (error) {
+      throwIfMissingScope(error, first.mode);
       if (!(error instanceof ConfluenceError) || error.kind !== 'unauthorized') throw error;
     }
     const refreshed = await this.connection(requester, true);
     try {
       return await work(this.confluence, { apiUrl: refreshed.apiUrl, cloudId, accessToken: refreshed.accessToken });
     } catch (error) {
+      throwIfMissingScope(error, refreshed.mode);
       if (error instanceof ConfluenceError && error.kind === 'unauthorized') {
         // A token Confluence keeps refusing after a fresh refresh is useless; in user mode drop it so the
         // next attempt asks for a new sign-in instead of failing the same way.
@@ -80,4 +96,8 @@ export class ConfluenceAccess {
     if (connection.status !== 'connected') throw new NotConnectedError(connection);
     return connection;
   }
+}
+
+function throwIfMissingScope(error: unknown, mode: 'user' | 'preauthorized'): void {
+  if (error instanceof ConfluenceError && error.kind === 'missing-scope') throw new MissingPermissionError(error.scope ?? 'unknown', mode);
 }

@@ -21,9 +21,9 @@ import {
 import type { ConfluenceSite, Space } from '../services/confluence/types.js';
 import type { Logger } from '../services/logging/logger.js';
 import type { ConfluenceAccess } from './confluenceAccess.js';
-import { AuthConfigurationError, ConfluenceError, NotConnectedError, OAuthUnavailableError } from './failures.js';
+import { AuthConfigurationError, ConfluenceError, MissingPermissionError, NotConnectedError, OAuthUnavailableError } from './failures.js';
 import { InterruptibleDialog } from './interruptibleDialog.js';
-import { messages, readFailure } from './messages.js';
+import { messages, missingPermission, readFailure } from './messages.js';
 import { requesterOf } from './requester.js';
 import { inSharedConversation } from './sharedConversation.js';
 import { RETRY_DECISION, RetryDecision, RetryDialog, RetryOptions } from './retryDialog.js';
@@ -134,6 +134,14 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
     return { spaces, total: spaces.length };
   }
 
+  /**
+   * Whether this conversation asks for a space when none was named. A search or a page named by title can do
+   * without one; a space named in the sentence is still checked.
+   */
+  protected asksForSpace(_draft: D): boolean {
+    return true;
+  }
+
   /** Said when offeredSpaces leaves nothing to offer. */
   protected nothingToOffer(): string {
     return messages.noSpaces;
@@ -188,7 +196,7 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
       draft.chooseSite = false;
       await this.sitePreference.set(step.context, draft.site!.cloudId);
     }
-    if (draft.space) return step.next();
+    if (draft.space || (draft.proposedSpace === undefined && !this.asksForSpace(draft))) return step.next();
     const cloudId = draft.site!.cloudId;
     const spaces = await this.access.run(step.context, cloudId, (api, target) => api.listSpaces(target));
     if (spaces.length === 0) {
@@ -208,7 +216,7 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
 
   private async receiveSpaceStep(step: WaterfallStepContext<D>): Promise<DialogTurnResult> {
     const draft = this.draft(step);
-    if (draft.space) return step.next();
+    if (draft.space || step.result === undefined) return step.next();
     const answer = step.result as SpaceAnswer;
     const spaces = this.values(step).spaces ?? [];
     if (answer.kind === 'form') return this.takeForm(step, spaces, answer.form);
@@ -265,6 +273,11 @@ export abstract class ConfluenceDialog<D extends SpaceDraft> extends Interruptib
 
   private async onFailure(step: WaterfallStepContext, error: unknown): Promise<DialogTurnResult> {
     if (error instanceof NotConnectedError) return this.onNotConnected(step, error);
+    if (error instanceof MissingPermissionError) {
+      this.logger.warn('confluence token lacks a scope', { scope: error.scope, mode: error.mode });
+      await step.context.sendActivity(missingPermission(error.scope, error.mode));
+      return this.offerRetry(step);
+    }
     if (error instanceof ConfluenceError) {
       this.logger.warn('confluence request failed', { kind: error.kind, status: error.status });
       await step.context.sendActivity(this.describeReadFailure(step, error));

@@ -5,4 +5,4 @@
 export { AuthConfigurationError } from '../services/auth/authService.js';
 export { OAuthUnavailableError } from '../services/auth/oauthClient.js';
 export { ConfluenceError, type ConfluenceErrorKind } from '../services/confluence/errors.js';
-export { NotConnectedError } from './confluenceAccess.js';
+export { MissingPermissionError, NotConnectedError } from './confluenceAccess.js';

@@ -16,6 +16,7 @@ import { ConfluenceDialog } from './confluenceDialog.js';
 import { ConfluenceError } from './failures.js';
 import { markdownLink } from './markdownText.js';
 import { messages, PAGE_WINDOW, spaceHeading } from './messages.js';
+import type { ConversationEnd } from './pageDraft.js';
 import { showTyping } from './typing.js';
 import type { SitePreference } from './sitePreference.js';
 import type { SpaceDraft } from './spaceDraft.js';
@@ -46,10 +47,8 @@ interface ListingState {
   resume?: boolean;
 }
 
-/** The list dialog ends with this when the user typed something other than "more": the caller routes it. */
-export interface ListPagesResult {
-  reroute: boolean;
-}
+/** The list dialog ends with this; `reroute` when the user typed something other than "more": the caller routes it. */
+type ListPagesResult = ConversationEnd;
 
 export interface ListPagesOptions {
   /** How long a listing runs before progress messages are sent, and how often (default 3 s). */

@@ -13,31 +13,54 @@ import type { Connector } from '../services/auth/types.js';
 import { signOutMessage, statusMessage } from './accountCommands.js';
 import { formIdOf, FormValues, parseFormSubmission } from './cards.js';
 import { keepDialogMemoryConfiguration, reuseDialogMemoryConfiguration } from './dialogMemory.js';
+import { AppendDialog } from './appendDialog.js';
+import { CommentDialog } from './commentDialog.js';
+import type { ConfluenceAccess } from './confluenceAccess.js';
 import { CREATE_CONTENT_DIALOG, CreateContentDialog } from './createContentDialog.js';
 import type { ContentDraft } from './draft.js';
-import { LIST_PAGES_DIALOG, ListDraft, ListPagesDialog, ListPagesResult } from './listPagesDialog.js';
+import { FIND_DIALOG, FindDialog } from './findDialog.js';
+import { LIST_PAGES_DIALOG, ListDraft, ListPagesDialog } from './listPagesDialog.js';
 import { messages } from './messages.js';
+import type { ConversationEnd, FindDraft, PageDraft } from './pageDraft.js';
+import { APPEND_DIALOG, COMMENT_DIALOG, READ_PAGE_DIALOG } from './pageFollowUps.js';
+import { ReadPageDialog } from './readPageDialog.js';
 import { recognize, type Recognized } from './recognizer.js';
 import { requesterOf } from './requester.js';
 import { SIGN_IN_COMMAND_DIALOG, SignInCommandDialog } from './signInCommandDialog.js';
+import type { SitePreference } from './sitePreference.js';
 import { SWITCH_SITE_DIALOG, SwitchSiteDialog } from './switchSiteDialog.js';
 import { attachUsedForms, RootDialogState, wasFormUsed } from './usedForms.js';
+import type { Logger } from '../services/logging/logger.js';
 
 const MAIN_DIALOG = 'mainDialog';
 const MAIN_WATERFALL = 'mainWaterfall';
 
+/** How the root waterfall is started again: with the conversation a finished one handed on, if any. */
+interface RouteOptions {
+  followUp?: ConversationEnd['followUp'];
+}
+
+/** Every conversation the bot has, on the same services. */
+export function createMainDialog(access: ConfluenceAccess, logger: Logger, sitePreference: SitePreference): MainDialog {
+  return new MainDialog(access.connector, [
+    new CreateContentDialog(access, logger, sitePreference),
+    new ListPagesDialog(access, logger, sitePreference),
+    new FindDialog(access, logger, sitePreference),
+    new ReadPageDialog(access, logger, sitePreference),
+    new CommentDialog(access, logger, sitePreference),
+    new AppendDialog(access, logger, sitePreference),
+    new SwitchSiteDialog(access.connector, sitePreference),
+  ]);
+}
+
 export class MainDialog extends ComponentDialog {
   constructor(
     private readonly connector: Connector,
-    createContent: CreateContentDialog,
-    listPages: ListPagesDialog,
-    switchSite: SwitchSiteDialog,
+    conversations: Array<ComponentDialog>,
   ) {
     super(MAIN_DIALOG);
-    this.addDialog(createContent)
-      .addDialog(listPages)
-      .addDialog(switchSite)
-      .addDialog(new SignInCommandDialog(connector))
+    for (const conversation of conversations) this.addDialog(conversation);
+    this.addDialog(new SignInCommandDialog(connector))
       .addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.afterStep.bind(this)]));
     this.initialDialogId = MAIN_WATERFALL;
   }
@@ -72,7 +95,9 @@ export class MainDialog extends ComponentDialog {
     return true;
   }
 
-  private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async routeStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
+    const followUp = step.options?.followUp;
+    if (followUp !== undefined) return step.beginDialog(followUp.dialogId, followUp.draft);
     const form = parseFormSubmission(step.context.activity.value);
     if (form !== undefined) return this.lateForm(step, form, formIdOf(step.context.activity.value));
     const recognized = recognize(step.context.activity.text);
@@ -85,12 +110,29 @@ export class MainDialog extends ComponentDialog {
         const draft: ListDraft = { proposedSpace: recognized.space, filter: recognized.filter };
         return step.beginDialog(LIST_PAGES_DIALOG, draft);
       }
+      case 'find': {
+        const draft: FindDraft = { text: recognized.text, proposedSpace: recognized.space };
+        return step.beginDialog(FIND_DIALOG, draft);
+      }
+      case 'read':
+      case 'comment':
+      case 'append': {
+        if (recognized.result !== undefined) {
+          // "open 2" reaches here only when no search results are waiting for it.
+          await step.context.sendActivity(messages.openResultWithoutSearch);
+          return step.endDialog();
+        }
+        const text = recognized.intent === 'read' ? undefined : recognized.text;
+        const draft: PageDraft = { proposedTitle: recognized.title, proposedSpace: recognized.space, ...(text === undefined ? {} : { text }) };
+        const dialogId = recognized.intent === 'read' ? READ_PAGE_DIALOG : recognized.intent === 'comment' ? COMMENT_DIALOG : APPEND_DIALOG;
+        return step.beginDialog(dialogId, draft);
+      }
       case 'switch-site':
         return step.beginDialog(SWITCH_SITE_DIALOG);
       case 'sign-in':
         return step.beginDialog(SIGN_IN_COMMAND_DIALOG);
       default: {
-        // Reached when a list hands over a request that takes one reply (ListPagesResult.reroute).
+        // Reached when a list hands over a request that takes one reply (ConversationEnd.reroute).
         const reply = await this.oneReply(step.context, recognized);
         if (reply !== undefined) await step.context.sendActivity(reply);
         return step.endDialog();
@@ -103,6 +145,10 @@ export class MainDialog extends ComponentDialog {
     switch (recognized.intent) {
       case 'create-content':
       case 'list-pages':
+      case 'find':
+      case 'read':
+      case 'comment':
+      case 'append':
       case 'switch-site':
       case 'sign-in':
         return undefined;
@@ -147,9 +193,14 @@ export class MainDialog extends ComponentDialog {
     return step.beginDialog(CREATE_CONTENT_DIALOG, draft);
   }
 
-  /** A list ends when the user types something other than "more": that message is a new request. */
+  /**
+   * A list, search results or a page card end when the user types something other than what they offer: that
+   * message is a new request. "open 2", "comment" and the like name the conversation that comes next.
+   */
   private async afterStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if ((step.result as ListPagesResult | undefined)?.reroute) return step.replaceDialog(MAIN_WATERFALL);
+    const end = step.result as ConversationEnd | undefined;
+    if (end?.followUp !== undefined) return step.replaceDialog(MAIN_WATERFALL, { followUp: end.followUp } satisfies RouteOptions);
+    if (end?.reroute) return step.replaceDialog(MAIN_WATERFALL);
     return step.endDialog();
   }
 }

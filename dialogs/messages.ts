@@ -8,6 +8,7 @@ import type { AuthMode, AuthType } from '../services/auth/types.js';
 import type { ContentDraft } from './draft.js';
 import { typeLabel } from './draft.js';
 import { linkTarget, literal } from './markdownText.js';
+import type { PageChoice } from './pageDraft.js';
 
 export const MAX_TITLE_LENGTH = 255;
 
@@ -24,13 +25,17 @@ export function connectionLine(info: { type: AuthType; mode: AuthMode; profileNa
 
 export const messages = {
   welcome: (connection: string) =>
-    `Hi! I create Confluence pages and blog posts for you, and list the pages of a space.\n\n${connection}\n\nTry **create a page called Release notes in ENG** or **list pages in DEMO**. Type **help** at any time, or **cancel** to stop.`,
+    `Hi! I find, read and create Confluence pages and blog posts for you, comment on them, add to them, and list the pages of a space.\n\n${connection}\n\nTry **find pages about onboarding**, **create a page called Release notes in ENG** or **list pages in DEMO**. Type **help** at any time, or **cancel** to stop.`,
 
   help: (step: string | undefined) =>
     [
-      step ? `Right now ${step}` : 'I create Confluence pages and blog posts, and list the pages of a space.',
+      step ? `Right now ${step}` : 'I find, read and create Confluence pages and blog posts, comment on them, add to them, and list the pages of a space.',
       [
         'For example:',
+        '- **find pages about onboarding**, **search release notes in ENG**, **what do we have on SSO?** (then **more**, or **open 2**)',
+        '- **show Release notes in ENG** reads a page here',
+        '- **comment on Release notes in ENG: looks good to me**',
+        '- **add to Meeting notes in TEAM: - decided to ship Friday** adds lines at the end of a page',
         '- **create page**, or in one go: **create a page called Release notes in ENG**',
         '- **new blog post in DEMO titled Sprint 12**',
         '- **list pages in ENG**, or with a filter: **pages in ENG about release**',
@@ -40,11 +45,11 @@ export const messages = {
     ].join('\n\n'),
 
   greeting:
-    'Hello! I create Confluence pages and blog posts, and list the pages of a space. Try **create a page called Release notes in ENG** or **list pages in DEMO**, or **help** for more.',
+    'Hello! I find, read, create and add to Confluence pages. Try **find pages about onboarding**, **create a page called Release notes in ENG** or **list pages in DEMO**, or **help** for more.',
   youAreWelcome: "You're welcome! Say **create page** or **list pages** whenever you need me again.",
   acknowledged: 'All right. Say **create page** or **list pages** whenever you need me, or **help** for examples.',
   didNotUnderstand:
-    'I did not catch that. Try **create a page called Release notes in ENG**, **list pages in DEMO**, or **help** for more examples.',
+    'I did not catch that. Try **find pages about onboarding**, **create a page called Release notes in ENG**, **list pages in DEMO**, or **help** for more examples.',
   cancelled: (what: string) => `Cancelled. ${what}`,
   nothingToCancel: 'There is nothing to cancel. Say **create page** or **list pages** to start.',
 
@@ -212,6 +217,80 @@ export const messages = {
     confirm: 'you are confirming: Create, Change or Cancel.',
     change: 'you are choosing what to change.',
     more: 'you are reading a list of pages; say "more" for the next ones.',
+    searchText: 'you are typing what to search for.',
+    results: 'you are looking at search results; say "more", or "open 2" to read the second one here.',
+    pageTitle: 'you are typing the title of the page (add "in KEY" for one space).',
+    pageChoice: 'you are choosing which page you mean.',
+    commentText: 'you are typing your comment, in Markdown.',
+    commentConfirm: 'you are confirming the comment: Post, Change or Cancel.',
+    appendText: 'you are typing what to add to the page, in Markdown.',
+    appendConfirm: 'you are confirming what to add: Add, Change or Cancel.',
+  },
+
+  askSearchText: 'What should I look for? Type a few words, like **onboarding** or **release notes**.',
+  nothingSearchable: (typed: string) =>
+    `There is nothing I can search for in "${literal(typed)}": I search for words and numbers. What should I look for?`,
+  /** Plain text (a card heading); the text channel escapes it. */
+  resultsHeading: (text: string, spaceKey: string | undefined, from: number, to: number, total: number | undefined) =>
+    `${from === to ? `Result ${from}` : `Results ${from}–${to}`}${total !== undefined && total >= to ? ` of ${total.toLocaleString('en-US')}` : ''} for "${text.slice(0, 100)}"${spaceKey ? ` in ${spaceKey}` : ''}`,
+  /** `first`–`last`: the numbers of the results just shown. */
+  afterResults: (first: number, last: number, more: boolean) =>
+    `Say **open ${first}**${last > first ? ` (or another number up to ${last})` : ''} to read it here${more ? ', **more** for the next 5,' : ''} or ask me something else.`,
+  openButton: (number: number) => `Open ${number}`,
+  noSuchResult: (shown: number) => `There is no result with that number: I showed ${count(shown, 'result')}. Say **open 1** to **open ${shown}**.`,
+  endOfResults: 'That was the last result.',
+  searchExpired: 'That search can no longer be continued, so I ran it again from the start.',
+  noResults: (text: string, spaceKey: string | undefined) =>
+    spaceKey
+      ? `Nothing in ${literal(spaceKey)} that you can see matches "${literal(text.slice(0, 100))}". Try other words, or search all spaces.`
+      : `Nothing that you can see matches "${literal(text.slice(0, 100))}". Try other or fewer words, or a word from the title.`,
+  searchAllSpacesButton: 'Search all spaces',
+  openResultWithoutSearch: 'There are no search results here to open. Say **find** and a few words first, for example **find release notes**.',
+
+  askPageTitle: 'Which page? Type its title, like **Release notes**, and add **in KEY** to look in one space.',
+  noPageTitled: (title: string, spaceKey: string | undefined) =>
+    `I can't find a page "${literal(title)}"${spaceKey ? ` in ${literal(spaceKey)}` : ''} that you can see. Check the title, or say **find** and a word from it.`,
+  severalPagesTitled: (title: string) => `More than one page is called "${literal(title)}". Which one do you mean?`,
+  didYouMeanPage: (title: string, spaceKey: string | undefined) =>
+    `No page is called exactly "${literal(title)}"${spaceKey ? ` in ${literal(spaceKey)}` : ''}. Did you mean one of these?`,
+  pageGone: (title: string) =>
+    `**${literal(title)}** is gone, or you can no longer see it. Nothing was changed. Say **find** and a few words to look for it.`,
+  commentButton: 'Comment',
+  addToPageButton: 'Add to this page',
+  afterPage: 'Say **comment** to comment on it, **add to this page** to add lines at its end, or ask me something else.',
+  emptyPage: '(This page has no text yet.)',
+  pageContinues: '… continued in Confluence.',
+
+  textBlank: 'There is nothing to send in that. Please type the text.',
+  textTooLarge: (bytes: number) => `That text is ${(bytes / 1024 / 1024).toFixed(1)} MB; Confluence accepts at most 5 MB. Please send a shorter one.`,
+  askComment: (title: string) => `What is your comment on **${literal(title)}**? Markdown works (lists, **bold**, links…).`,
+  commentSummary: (page: PageChoice, text: string) =>
+    [`Ready to comment on **${literal(page.title)}**${page.spaceKey ? ` (${literal(page.spaceKey)})` : ''}:`, bodyPreview(text)].join('\n\n'),
+  commentChoices: ['Post', 'Change', 'Cancel'],
+  nothingPosted: 'Nothing was posted to Confluence.',
+  commented: (title: string, url: string | undefined) => {
+    const target = linkTarget(url);
+    return `Done! Your comment is on **${literal(title)}**${target === undefined ? '.' : `: ${target}`}`;
+  },
+  cannotComment: (title: string) =>
+    `Confluence did not let you comment on **${literal(title)}**: you lack permission to add comments there. Ask a space administrator.`,
+
+  askAddition: (title: string) =>
+    `What should I add at the end of **${literal(title)}**? Markdown works (lists, headings, **bold**, links…).`,
+  appendSummary: (page: PageChoice, version: number, text: string) =>
+    [
+      `Ready to add this at the end of **${literal(page.title)}**${page.spaceKey ? ` (${literal(page.spaceKey)})` : ''}, now at version ${version}. Nothing already there changes.`,
+      bodyPreview(text),
+    ].join('\n\n'),
+  appendChoices: ['Add', 'Change', 'Cancel'],
+  pageUnchanged: 'The page was not changed.',
+  cannotEdit: (title: string) =>
+    `Confluence did not let you edit **${literal(title)}**: you can read it but lack permission to change it. Ask a space administrator.`,
+  pageChangedMeanwhile: (title: string, version: number, by: string | undefined) =>
+    `${by ? literal(by) : 'Someone else'} saved **${literal(title)}** in the meantime (it is now at version ${version}), so I added nothing: their change stays as it is. Your text is kept; check it against the new version and confirm again.`,
+  appended: (title: string, version: number, url: string) => {
+    const target = linkTarget(url);
+    return `Done! Added to **${literal(title)}**, now at version ${version}${target === undefined ? '.' : `: ${target}`}`;
   },
 
   changedMeanwhile:
@@ -238,7 +317,10 @@ export function createFailure(kind: ConfluenceErrorKind, draft: ContentDraft, re
     case 'invalid-request':
       return 'Confluence rejected the request as invalid. Your draft is kept: say **change** to edit it, **retry**, or **cancel**.';
     case 'unauthorized':
+    case 'missing-scope':
       return messages.signInAgain;
+    case 'conflict':
+      return 'Someone else changed it in Confluence at the same moment. Your draft is kept: say **retry**.';
   }
 }
 
@@ -252,6 +334,31 @@ export function readFailure(kind: ConfluenceErrorKind): string {
     default:
       return 'Confluence refused to answer that request. Your answers so far are kept: say **retry**, or **cancel**.';
   }
+}
+
+/** What each OAuth scope lets the bot do, as the user reads it. */
+const PERMISSIONS: Record<string, string> = {
+  'read:space:confluence': 'see spaces',
+  'read:page:confluence': 'read pages and blog posts',
+  'write:page:confluence': 'create and update pages and blog posts',
+  'search:confluence': 'search Confluence',
+  'read:comment:confluence': 'read comments',
+  'write:comment:confluence': 'add comments',
+  'read:user:confluence': "see people's names",
+};
+
+/**
+ * A call refused for a missing OAuth scope: which permission, who must add it, and how the user gets it. What the
+ * connection still allows keeps working, and the draft is kept for "retry" once it is granted.
+ */
+export function missingPermission(scope: string, mode: 'user' | 'preauthorized'): string {
+  const what = PERMISSIONS[scope] ?? 'do this';
+  const permission = `**${what}** (\`${scope.replace(/[^a-z:._-]/gi, '')}\`)`;
+  const fix =
+    mode === 'user'
+      ? 'An administrator must add it to the Atlassian app of this bot; then say **sign out** and **retry**, and sign in again to grant it.'
+      : 'An administrator must add it to the Atlassian app of this bot and authorize the shared connection again (`npm run admin -- authorize`); then say **retry**.';
+  return `Confluence did not let me ${what}: this connection was not given the permission to ${permission}. ${fix} Everything else keeps working, and your request is kept.`;
 }
 
 /** How many of a body's first non-empty lines the confirmation shows, and how much of each. */

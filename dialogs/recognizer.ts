@@ -4,10 +4,14 @@
  * Slots are proposals: the dialogs validate them like typed answers.
  */
 import type { ContentType } from '../services/confluence/types.js';
+import { recognizePageRequest, type PageRequest } from './pageSentences.js';
+
+export type { PageMention } from './pageSentences.js';
 
 export type Recognized =
   | { intent: 'create-content'; type?: ContentType; title?: string; space?: string }
   | { intent: 'list-pages'; space?: string; filter?: string }
+  | PageRequest
   | { intent: 'help' | 'cancel' | 'sign-in' | 'sign-out' | 'status' | 'switch-site' | 'greeting' | 'thanks' | 'acknowledgement' | 'unknown' };
 
 type CommandIntent = 'help' | 'cancel' | 'sign-out' | 'status' | 'switch-site';
@@ -20,6 +24,9 @@ const THANKS =
 /** "ok", "okay", "got it", "cool", "yes", "no": nothing to act on, but not something to scold either. */
 const ACKNOWLEDGEMENT =
   /^(ok(ay)?|k|kk|alright|all right|sure|fine|cool|great|nice|perfect|awesome|got it|understood|yes|yep|yeah|no|nope|👍)$/u;
+
+/** "show page Getting started" reads one page; "show pages in ENG" and "show page list" list them. */
+const ONE_PAGE = /^(show|open|read|view|display)( me)?( the)? page (?!(in|of|from|about|list)\b)/;
 
 const COMMANDS: Array<[RegExp, CommandIntent]> = [
   [/^(help|\?|what can you do|commands)$/, 'help'],
@@ -47,6 +54,12 @@ export function recognize(text: string | undefined): Recognized {
   // Small talk, recognized only here (no dialog running): inside a prompt "ok" or "yes" is that prompt's answer.
   if (THANKS.test(said)) return { intent: 'thanks' };
   if (ACKNOWLEDGEMENT.test(said)) return { intent: 'acknowledgement' };
+  const pageRequest = recognizePageRequest(text!.trim());
+  // "find pages in ENG" names no subject: that is the list of the space's pages.
+  if (pageRequest?.intent === 'find' && pageRequest.text === undefined && pageRequest.space !== undefined) {
+    return { intent: 'list-pages', space: pageRequest.space };
+  }
+  if (pageRequest !== undefined && (pageRequest.intent !== 'read' || !isListPages(said) || ONE_PAGE.test(said))) return pageRequest;
   if (isListPages(said)) return { intent: 'list-pages', ...listSlots(raw) };
   if (isCreate(said)) return { intent: 'create-content', ...createSlots(raw) };
   return { intent: 'unknown' };

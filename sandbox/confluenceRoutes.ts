@@ -1,11 +1,14 @@
 /**
  * Confluence v2 through the gateway: `/sandbox/api/ex/confluence/{cloudId}/wiki/api/v2/…` (ENDPOINTS.md §1–6, and
- * `GET /spaces/{id}/operations` from the v2 OpenAPI document),
+ * `GET /spaces/{id}/operations` from the v2 OpenAPI document; reading, updating, comments and users in their own
+ * modules: contentRoutes.ts, updateContent.ts, commentRoutes.ts, usersRoutes.ts),
  * and v1 `/wiki/rest/api/…`, which the OAuth gateway answers with 410 Gone (§7) except for search (search.ts).
  */
 import type { Request, Response, Server } from 'restify';
 import { spacesOf, wikiBase, type SandboxContext } from './context.js';
 import { createContentRoute } from './createContent.js';
+import { mountCommentRoutes } from './commentRoutes.js';
+import { mountContentReadRoutes } from './contentRoutes.js';
 import { authenticate } from './gatewayAuth.js';
 import { sendList, slice } from './pagination.js';
 import { enumList, enumValue, idList, limitParam, singleString, stringList, type Query } from './queryParams.js';
@@ -13,8 +16,11 @@ import { REQUIRED_SCOPE } from './scopes.js';
 import { SEARCH_PATH, searchRoute } from './search.js';
 import { contentJson, spaceJson, spaceOperationsJson } from './shapes.js';
 import type { ContentRecord, SpaceRecord } from './store.js';
+import { updateContentRoute } from './updateContent.js';
+import { mountUsersRoutes } from './usersRoutes.js';
 import { sendNotFound } from './v2Errors.js';
 import { pathParam, v2Route, type V2Call } from './v2Route.js';
+import { modifiedAt } from './versions.js';
 
 export const V2_PREFIX = '/sandbox/api/ex/confluence/:cloudId/wiki/api/v2';
 const V1_PREFIX = '/sandbox/api/ex/confluence/:cloudId/wiki/rest/api';
@@ -49,9 +55,9 @@ function sortSpaces(spaces: SpaceRecord[], sort: string | undefined): SpaceRecor
 
 function sortContent(contents: ContentRecord[], sort: string | undefined): ContentRecord[] {
   const { field, sign } = direction(sort ?? 'id');
-  // Sandbox content is never edited, so the modified date is the creation date.
+  const date = field === 'modified-date' ? modifiedAt : (content: ContentRecord): string => content.createdAt;
   const primary = (a: ContentRecord, b: ContentRecord): number =>
-    field === 'title' ? compareText(a.title, b.title) : field === 'id' ? 0 : compareText(a.createdAt, b.createdAt);
+    field === 'title' ? compareText(a.title, b.title) : field === 'id' ? 0 : compareText(date(a), date(b));
   return [...contents].sort((a, b) => sign * (primary(a, b) || compareIds(a.id, b.id)));
 }
 
@@ -71,7 +77,7 @@ function sendContentList(context: SandboxContext, call: V2Call, listing: Content
   const title = singleString(query, 'title');
   const ids = idList(query, 'id', 250);
   const sort = enumValue(query, 'sort', CONTENT_SORTS);
-  const withStorage = enumValue(query, 'body-format', BODY_FORMATS) === 'storage';
+  const bodyFormat = enumValue(query, 'body-format', BODY_FORMATS) === 'storage' ? 'storage' : undefined;
   const limit = limitParam(query);
   const spaces = new Map(spacesOf(context, cloudId).map((space) => [space.id, space]));
   const matches = context.store.data.contents.filter(
@@ -85,7 +91,7 @@ function sendContentList(context: SandboxContext, call: V2Call, listing: Content
       (!listing.rootOnly || content.parentId === undefined),
   );
   const page = slice(sortContent(matches, sort), singleString(query, 'cursor'), limit);
-  const results = page.results.map((content) => contentJson(spaces.get(content.spaceId) as SpaceRecord, content, withStorage));
+  const results = page.results.map((content) => contentJson(spaces.get(content.spaceId) as SpaceRecord, content, bodyFormat));
   sendList(call.req, call.res, listing.v2Path, { ...page, results }, wikiBase(context, cloudId));
 }
 
@@ -203,6 +209,9 @@ function mountContentRoutes(server: Server, context: SandboxContext): void {
 
   server.post(`${V2_PREFIX}/pages`, v2Route(context, REQUIRED_SCOPE.writePage, (call) => createContentRoute(context, call, 'page')));
   server.post(`${V2_PREFIX}/blogposts`, v2Route(context, REQUIRED_SCOPE.writePage, (call) => createContentRoute(context, call, 'blogpost')));
+  mountContentReadRoutes(server, context, V2_PREFIX);
+  server.put(`${V2_PREFIX}/pages/:id`, v2Route(context, REQUIRED_SCOPE.writePage, (call) => updateContentRoute(context, call, 'page')));
+  server.put(`${V2_PREFIX}/blogposts/:id`, v2Route(context, REQUIRED_SCOPE.writePage, (call) => updateContentRoute(context, call, 'blogpost')));
 }
 
 /** The observed answer of the OAuth gateway to any v1 content or space call (sooperset/mcp-atlassian#1598). */
@@ -226,6 +235,8 @@ function mountRemovedV1Routes(server: Server, context: SandboxContext): void {
 export function mountConfluenceRoutes(server: Server, context: SandboxContext): void {
   mountSpaceRoutes(server, context);
   mountContentRoutes(server, context);
+  mountCommentRoutes(server, context, V2_PREFIX);
+  mountUsersRoutes(server, context, V2_PREFIX);
   // A static path outranks the v1 wildcard in restify's router whatever the order; first anyway, for the reader.
   server.get(SEARCH_PATH, searchRoute(context));
   mountRemovedV1Routes(server, context);

@@ -15,12 +15,16 @@ export interface SandboxContent {
   /** Storage-format XHTML as stored. */
   body: string;
   createdAt: string;
+  /** The current version number (1 until someone updates it). */
+  version: number;
+  /** Its footer comments, oldest first; bodies in storage format. */
+  comments: Array<{ id: string; authorId: string; createdAt: string; body: string }>;
   /** `_links.base + _links.webui`. */
   webUrl: string;
 }
 
 /** Every content whose space is known, in creation order. */
-export function describeContents(data: Pick<SandboxData, 'sites' | 'spaces' | 'contents'>, publicUrl: string): SandboxContent[] {
+export function describeContents(data: Pick<SandboxData, 'sites' | 'spaces' | 'contents' | 'comments'>, publicUrl: string): SandboxContent[] {
   const urls: SiteUrls = { publicUrl, store: { data } };
   const spaces = new Map(data.spaces.map((space) => [space.id, space]));
   return data.contents.flatMap((content: ContentRecord) => {
@@ -38,6 +42,10 @@ export function describeContents(data: Pick<SandboxData, 'sites' | 'spaces' | 'c
         parentId: content.parentId,
         body: content.body,
         createdAt: content.createdAt,
+        version: content.versionNumber,
+        comments: data.comments
+          .filter((comment) => comment.containerId === content.id)
+          .map(({ id, authorId, createdAt, body }) => ({ id, authorId, createdAt, body })),
         webUrl: `${wikiBase(urls, content.cloudId)}${contentWebui(space, content)}`,
       },
     ];

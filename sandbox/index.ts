@@ -10,6 +10,7 @@
 import path from 'node:path';
 import type { Server } from 'restify';
 import type { RecordStore } from '../services/storage/recordStore.js';
+import { addComment } from './commentRoutes.js';
 import { ConsentRequests } from './consentRequests.js';
 import { mountConfluenceRoutes } from './confluenceRoutes.js';
 import { describeContents, type SandboxContent } from './contentView.js';
@@ -21,6 +22,8 @@ import { RecordWriter } from './recordWriter.js';
 import { mountResourcesRoutes } from './resourcesRoutes.js';
 import { DEFAULT_SEED, seedSite, type SeedSpace } from './seed.js';
 import { SandboxStore } from './store.js';
+import { SANDBOX_COLLEAGUE } from './users.js';
+import { applyEdit } from './versions.js';
 import { mountViewerRoutes } from './viewer.js';
 
 export type { SandboxContent } from './contentView.js';
@@ -28,6 +31,8 @@ export type { SeedContent, SeedSpace } from './seed.js';
 export { DEFAULT_SEED, DOCS_SPACE, SEED_WITH_DOCS } from './seed.js';
 export { readSandboxContents } from './offlineReader.js';
 export { SandboxDataError } from './recordLayout.js';
+export { SANDBOX_USER } from './store.js';
+export { SANDBOX_COLLEAGUE, type SandboxPerson } from './users.js';
 
 /** The cloudId of the default site; stable so links and tests can name it. */
 export const DEFAULT_SANDBOX_CLOUD_ID = '5a4d6b1e-7c2f-4e0a-9b3d-0c0ffee5a2d0';
@@ -58,6 +63,14 @@ export interface SandboxOptions {
   now?: () => number;
 }
 
+export interface OtherPersonsEdit {
+  body?: string;
+  title?: string;
+  message?: string;
+  /** Default: SANDBOX_COLLEAGUE's account id. */
+  authorId?: string;
+}
+
 export interface SandboxSpace {
   id: string;
   key: string;
@@ -78,6 +91,16 @@ export interface Sandbox {
    * space with this key (on every site); the space's operations and create answers follow.
    */
   setCanCreate(spaceKey: string, canCreate: boolean): Promise<void>;
+  /**
+   * Simulates someone else saving a new version (version + 1) while the bot was not looking, so a client's
+   * update based on the older version gets Confluence's 409. By default the colleague (SANDBOX_COLLEAGUE) edits;
+   * `body` replaces the storage body, `title` the title (both default to what is there). Returns the new number.
+   */
+  editContent(contentId: string, edit: OtherPersonsEdit): Promise<number>;
+  /** Simulates someone deleting the content (it goes to the trash): from then on every route answers 404 for it. */
+  deleteContent(contentId: string): Promise<void>;
+  /** Simulates someone (by default the colleague) leaving a footer comment; returns its id. */
+  addComment(contentId: string, comment: { body: string; authorId?: string }): Promise<string>;
   /** Simulates revoked consent: every access and refresh token stops working. */
   revokeAllTokens(): Promise<void>;
   /** Simulates expiry: every access token stops working; refresh tokens still do. */
@@ -144,6 +167,32 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
         space.canCreate = canCreate;
         await store.saveSpace(space.id);
       }
+    },
+    async editContent(contentId, edit) {
+      const content = store.findContent(contentId);
+      if (content === undefined) throw new Error(`The sandbox has no content ${contentId}.`);
+      applyEdit(content, {
+        title: edit.title ?? content.title,
+        body: edit.body ?? content.body,
+        authorId: edit.authorId ?? SANDBOX_COLLEAGUE.accountId,
+        createdAt: new Date(now()).toISOString(),
+        message: edit.message ?? '',
+      });
+      await store.saveSpace(content.spaceId);
+      return content.versionNumber;
+    },
+    async deleteContent(contentId) {
+      const content = store.findContent(contentId);
+      if (content === undefined) throw new Error(`The sandbox has no content ${contentId}.`);
+      store.trashContent(content);
+      await store.saveSpace(content.spaceId);
+    },
+    async addComment(contentId, comment) {
+      const content = store.findContent(contentId);
+      const space = store.data.spaces.find((candidate) => candidate.id === content?.spaceId);
+      if (content === undefined || space === undefined) throw new Error(`The sandbox has no content ${contentId}.`);
+      const added = await addComment(context, { on: { space, content }, authorId: comment.authorId ?? SANDBOX_COLLEAGUE.accountId, body: comment.body });
+      return added.id;
     },
     revokeAllTokens: () => grants.revokeAll(),
     expireAccessTokens: () => grants.expireAccessTokens(),

@@ -52,7 +52,7 @@ export async function importLegacySandbox(records: RecordStore, legacyDataDir: s
 
   const writes: Array<Promise<unknown>> = [];
   for (const space of legacy.spaces) {
-    const record: SpaceContentsRecord = { contents: legacy.contents.filter((content) => content.spaceId === space.id) };
+    const record: SpaceContentsRecord = { contents: legacy.contents.filter((content) => content.spaceId === space.id), comments: [], trashed: [] };
     writes.push(records.put(spaceKey(space.id), record));
   }
   for (const { codeHash, expiresAt, ...grant } of legacy.codes) {

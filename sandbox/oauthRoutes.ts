@@ -26,6 +26,18 @@ function single(fields: Fields, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/**
+ * How Atlassian words a refusal it shows on its own error page (id.atlassian.com/error?error=…&error_description=…)
+ * rather than sending it to the app: `unauthorized_client` and "redirect_uri is not registered for client: <uri>" for
+ * a callback URL the app has not registered (observed, humanlayer/humanlayer#1068). For an unknown client id the
+ * wording is not documented; `invalid_client` is this sandbox's choice. The sandbox keeps both on its own 400 page (it
+ * never redirects before client and callback are known good), with the same code and description, so a tool that
+ * reads the answer (`npm run admin -- test`) recognizes either.
+ */
+function atlassianError(error: string, description: string): string {
+  return `${description} (error=${error}).`;
+}
+
 function withParams(base: string, params: Record<string, string | undefined>): string {
   const url = new URL(base);
   for (const [name, value] of Object.entries(params)) {
@@ -47,14 +59,14 @@ export function mountOAuthRoutes(server: Server, context: SandboxContext, consen
     if (clientId === undefined) return badRequestPage(res, 'The request has no client_id.');
     const client = await context.resolveClient(clientId);
     if (client === undefined) {
-      return badRequestPage(res, 'No app with this client_id is registered with the sandbox.');
+      return badRequestPage(res, `${atlassianError('invalid_client', `client_id is not registered: ${clientId}`)} No app with this client_id is registered with the sandbox.`);
     }
     // The code stays bound to the URI exactly as sent: the token request must repeat it identically (RFC 6749 §4.1.3).
     const redirectUri = single(query, 'redirect_uri');
     if (redirectUri === undefined) return badRequestPage(res, 'The request has no redirect_uri.');
     const registered = normalizeRedirectUri(redirectUri);
     if (registered === undefined || !context.redirectUris.has(registered)) {
-      return badRequestPage(res, 'The redirect_uri is not a callback URL registered with the sandbox. A bot\'s callback is its PUBLIC_URL followed by /oauth/callback; a shared sandbox (npm run sandbox) accepts those listed in SANDBOX_REDIRECT_URIS.');
+      return badRequestPage(res, `${atlassianError('unauthorized_client', `redirect_uri is not registered for client: ${redirectUri}`)} The redirect_uri is not a callback URL registered with the sandbox. A bot's callback is its PUBLIC_URL followed by /oauth/callback; a shared sandbox (npm run sandbox) accepts those listed in SANDBOX_REDIRECT_URIS.`);
     }
 
     const state = single(query, 'state');

@@ -15,6 +15,10 @@ button { font-size: 1rem; padding: 0.5rem 1.2rem; margin-right: 0.6rem; border-r
 button.primary { background: #0052cc; color: #fff; border-color: #0052cc; }
 .content { border-top: 1px solid #dfe1e6; margin-top: 1rem; padding-top: 1rem; overflow-wrap: anywhere; }
 pre { background: #f4f5f7; padding: 0.6rem; overflow-x: auto; }
+ol.comments { list-style: none; padding: 0; }
+li.comment { border-left: 3px solid #dfe1e6; padding-left: 0.8rem; margin-bottom: 1rem; }
+table.history { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+table.history th, table.history td { text-align: left; padding: 0.3rem 0.6rem; border-bottom: 1px solid #dfe1e6; }
 ac\\:plain-text-body { display: block; white-space: pre-wrap; font-family: monospace; background: #f4f5f7; padding: 0.6rem; }
 `;
 
@@ -141,6 +145,22 @@ ${linkList(view.blogposts, 'No blog posts.')}`,
   );
 }
 
+/** One row of a page's history, newest first. */
+export interface VersionView {
+  number: number;
+  authorName: string;
+  createdAt: string;
+  message: string;
+}
+
+export interface CommentView {
+  id: string;
+  authorName: string;
+  createdAt: string;
+  /** The comment's storage body as HTML (storageToHtml), inserted as the page body is. */
+  bodyHtml: string;
+}
+
 export interface ContentView {
   homeHref: string;
   spaceHref: string;
@@ -150,6 +170,9 @@ export interface ContentView {
   createdAt: string;
   authorName: string;
   storageHtml: string;
+  /** Every version, newest first; the first is the current one. */
+  versions: VersionView[];
+  comments: CommentView[];
 }
 
 /** The server cannot know the reader's time zone: a readable UTC time, the exact instant kept in `datetime`. */
@@ -160,15 +183,54 @@ export function readableTime(iso: string): string {
   return `<time datetime="${escapeHtml(date.toISOString())}">${escapeHtml(text)} UTC</time>`;
 }
 
+function lastUpdate(view: ContentView): string {
+  const [current] = view.versions;
+  if (current === undefined || current.number <= 1) return '';
+  return ` · Last updated by ${escapeHtml(current.authorName)} · ${readableTime(current.createdAt)}`;
+}
+
+function commentsSection(comments: CommentView[]): string {
+  const items = comments
+    .map(
+      (comment) =>
+        `<li class="comment" id="comment-${escapeHtml(comment.id)}"><p class="muted">${escapeHtml(comment.authorName)} · ${readableTime(comment.createdAt)}</p>\n` +
+        `<div>${comment.bodyHtml}</div></li>`,
+    )
+    .join('\n');
+  const list = comments.length === 0 ? '<p class="muted">No comments yet.</p>' : `<ol class="comments">\n${items}\n</ol>`;
+  return `<section class="content" aria-labelledby="comments-heading">\n<h2 id="comments-heading">Comments (${comments.length})</h2>\n${list}\n</section>`;
+}
+
+function historySection(versions: VersionView[]): string {
+  const rows = versions
+    .map(
+      (version) =>
+        `<tr><td>v${version.number}</td><td>${escapeHtml(version.authorName)}</td><td>${readableTime(version.createdAt)}</td>` +
+        `<td>${version.message === '' ? '<span class="muted">No message</span>' : escapeHtml(version.message)}</td></tr>`,
+    )
+    .join('\n');
+  return `<section class="content" aria-labelledby="history-heading">
+<h2 id="history-heading">Page history</h2>
+<table class="history">
+<thead><tr><th>Version</th><th>By</th><th>When</th><th>Message</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+</section>`;
+}
+
 export function contentPage(view: ContentView): string {
   return layout(
     view.title,
     view.homeHref,
     `<p class="muted"><a href="${escapeHtml(view.spaceHref)}">${escapeHtml(view.spaceName)}</a> · ${escapeHtml(view.kind)}</p>
 <h1>${escapeHtml(view.title)}</h1>
-<p class="muted">By ${escapeHtml(view.authorName)} · ${readableTime(view.createdAt)}</p>
+<p class="muted">By ${escapeHtml(view.authorName)} · ${readableTime(view.createdAt)}${lastUpdate(view)}</p>
 <div class="content">
 ${view.storageHtml}
-</div>`,
+</div>
+${commentsSection(view.comments)}
+${historySection(view.versions)}`,
   );
 }

@@ -7,6 +7,9 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'read:page:confluence': 'View pages and blog posts',
   'write:page:confluence': 'Create and update pages and blog posts',
   'search:confluence': 'Search Confluence content and space summaries',
+  'read:comment:confluence': 'View comments on pages and blog posts',
+  'write:comment:confluence': 'Create and update comments on pages and blog posts',
+  'read:user:confluence': 'View user details, such as names',
   offline_access: 'Keep access while you are away (refresh tokens)',
   'read:me': 'View your user profile',
   'read:confluence-space.summary': 'Read a summary of spaces (classic)',
@@ -26,6 +29,10 @@ export const REQUIRED_SCOPE = {
   readSpace: 'read:space:confluence',
   readPage: 'read:page:confluence',
   writePage: 'write:page:confluence',
+  readComment: 'read:comment:confluence',
+  writeComment: 'write:comment:confluence',
+  /** `POST /users-bulk`: display names for account ids. */
+  readUser: 'read:user:confluence',
   /** v1 search (searchByCQL): the v1 document's current scope for it. */
   search: 'search:confluence',
 } as const;

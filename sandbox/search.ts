@@ -15,6 +15,7 @@ import { contentWebui, spaceWebui } from './shapes.js';
 import type { ContentRecord, SpaceRecord } from './store.js';
 import { sendNotFound } from './v2Errors.js';
 import { pathParam, type RouteHandler } from './v2Route.js';
+import { modifiedAt } from './versions.js';
 
 export const SEARCH_PATH = '/sandbox/api/ex/confluence/:cloudId/wiki/rest/api/search';
 
@@ -89,11 +90,11 @@ function findHits(context: SandboxContext, cloudId: string, query: CqlQuery): Hi
       hits.push({ content, space, text, titleMatch: query.text.every((words) => hasAll(titleWords, words)) });
     }
   }
-  // Title matches first, then the most recently modified; sandbox content is never edited, so created is modified.
+  // Title matches first, then the most recently modified.
   return hits.sort(
     (a, b) =>
       Number(b.titleMatch) - Number(a.titleMatch) ||
-      b.content.createdAt.localeCompare(a.content.createdAt) ||
+      modifiedAt(b.content).localeCompare(modifiedAt(a.content)) ||
       Number(a.content.id) - Number(b.content.id),
   );
 }
@@ -103,7 +104,7 @@ const FRIENDLY_DATE = new Intl.DateTimeFormat('en-US', { month: 'short', day: '2
 function resultJson(hit: Hit, words: ReadonlySet<string>, mode: ExcerptMode): Record<string, unknown> {
   const { content, space } = hit;
   const webui = contentWebui(space, content);
-  const lastModified = new Date(content.createdAt);
+  const lastModified = new Date(modifiedAt(content));
   return {
     content: {
       id: content.id,

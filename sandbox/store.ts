@@ -1,7 +1,8 @@
 /**
- * The sandbox's wiki (user, sites, spaces, pages and blog posts), authoritative in memory and written through to
- * records: `sandbox/meta` and one `sandbox/spaces/{id}` per space (see recordLayout.ts). Routes read `data`
- * synchronously; a change calls the targeted save (`saveSpace`, `saveMeta`) and awaits it before answering.
+ * The sandbox's wiki (user, sites, spaces, pages and blog posts with their versions, footer comments), authoritative
+ * in memory and written through to records: `sandbox/meta` and one `sandbox/spaces/{id}` per space, holding its
+ * contents and comments (see recordLayout.ts). Routes read `data` synchronously; a change calls the targeted save
+ * (`saveSpace`, `saveMeta`) and awaits it before answering.
  */
 import { z } from 'zod';
 import type { RecordStore } from '../services/storage/recordStore.js';
@@ -28,6 +29,17 @@ export const spaceSchema = z.object({
   canReadPages: z.boolean().default(true),
 });
 
+/** One saved version's metadata (v2 `Version`): who, when, why. */
+export const editSchema = z.object({
+  authorId: z.string(),
+  createdAt: z.string(),
+  message: z.string(),
+  minorEdit: z.boolean(),
+});
+
+/** A version as it was: its metadata plus the title and body it had. */
+export const storedVersionSchema = editSchema.extend({ number: z.number().int(), title: z.string(), body: z.string() });
+
 export const contentSchema = z.object({
   id: z.string(),
   cloudId: z.string(),
@@ -42,6 +54,25 @@ export const contentSchema = z.object({
   versionNumber: z.number().int(),
   /** Storage-format XHTML, as the client sent it. */
   body: z.string(),
+  /** Who made the current version, when and why; absent while the content is at its creation (version 1). */
+  lastEdit: editSchema.optional(),
+  /** Every earlier version, oldest first, so history can be shown; absent until the first update. */
+  previousVersions: z.array(storedVersionSchema).optional(),
+});
+
+/** A footer comment under a page or blog post. Comments share the id counter with spaces and content, as in Confluence. */
+export const commentSchema = z.object({
+  id: z.string(),
+  cloudId: z.string(),
+  spaceId: z.string(),
+  containerId: z.string(),
+  containerType: z.enum(['page', 'blogpost']),
+  status: z.enum(['current']),
+  authorId: z.string(),
+  createdAt: z.string(),
+  versionNumber: z.number().int(),
+  /** Storage-format XHTML. */
+  body: z.string(),
 });
 
 export const userSchema = z.object({ accountId: z.string(), displayName: z.string() });
@@ -55,17 +86,28 @@ const metaSchema = z.object({
 });
 
 /** `sandbox/spaces/{id}`. */
-const spaceRecordSchema = z.object({ contents: z.array(contentSchema) });
+/** `trashed`: content someone deleted, kept so its id is never handed out again (Confluence's trash). */
+const spaceRecordSchema = z.object({
+  contents: z.array(contentSchema),
+  comments: z.array(commentSchema).default([]),
+  trashed: z.array(contentSchema).default([]),
+});
 
 export type SiteRecord = z.infer<typeof siteSchema>;
 export type SpaceRecord = z.infer<typeof spaceSchema>;
 export type ContentRecord = z.infer<typeof contentSchema>;
+export type EditRecord = z.infer<typeof editSchema>;
+export type StoredVersion = z.infer<typeof storedVersionSchema>;
+export type CommentRecord = z.infer<typeof commentSchema>;
 export type MetaRecord = z.infer<typeof metaSchema>;
 export type SpaceContentsRecord = z.infer<typeof spaceRecordSchema>;
 
-/** What routes read: the meta record plus every space's contents in one list, in id (creation) order. */
+/** What routes read: the meta record plus every space's contents and comments, each in one list in id (creation) order. */
 export interface SandboxData extends MetaRecord {
   contents: ContentRecord[];
+  comments: CommentRecord[];
+  /** Deleted content: no route finds it; it only keeps its id taken. */
+  trashed: ContentRecord[];
 }
 
 export const SANDBOX_USER = { accountId: '712020:5a7e1c0d-sandbox-user', displayName: 'Sandbox User' } as const;
@@ -91,14 +133,21 @@ export async function loadWiki(records: RecordStore): Promise<SandboxData | unde
       const record = await readSandboxRecord(records, key, spaceRecordSchema);
       // Space records are written before the meta record that names them, so a missing one is lost data.
       if (record === undefined) throw SandboxDataError.unreadable(records, key, `is missing (${META_KEY} lists the space ${space.key})`);
-      return record.contents;
+      return record;
     }),
   );
-  return { ...meta, contents: perSpace.flat().sort(byId) };
+  return {
+    ...meta,
+    contents: perSpace.flatMap((record) => record.contents).sort(byId),
+    comments: perSpace.flatMap((record) => record.comments).sort(byId),
+    trashed: perSpace.flatMap((record) => record.trashed),
+  };
 }
 
 export class SandboxStore {
   private readonly bySpace = new Map<string, ContentRecord[]>();
+  private readonly commentsBySpace = new Map<string, CommentRecord[]>();
+  private readonly contentById = new Map<string, ContentRecord>();
   private nextId = FIRST_ID;
 
   private constructor(
@@ -106,13 +155,17 @@ export class SandboxStore {
     private readonly writer: RecordWriter,
   ) {
     for (const space of data.spaces) this.bySpace.set(space.id, []);
-    for (const content of data.contents) this.contentsIn(content.spaceId).push(content);
-    // Nothing is ever deleted, so the next id follows the largest one stored; no counter needs rewriting.
-    for (const item of [...data.spaces, ...data.contents]) this.nextId = Math.max(this.nextId, Number(item.id) + 1);
+    for (const content of data.contents) {
+      this.contentsIn(content.spaceId).push(content);
+      this.contentById.set(content.id, content);
+    }
+    for (const comment of data.comments) this.commentsIn(comment.spaceId).push(comment);
+    // Deleted content stays stored (trashed), so the next id follows the largest one stored; no counter needs rewriting.
+    for (const item of [...data.spaces, ...data.contents, ...data.comments, ...data.trashed]) this.nextId = Math.max(this.nextId, Number(item.id) + 1);
   }
 
   static async open(records: RecordStore, writer: RecordWriter): Promise<SandboxStore> {
-    const data = (await loadWiki(records)) ?? { schemaVersion: 2, user: { ...SANDBOX_USER }, sites: [], spaces: [], contents: [] };
+    const data = (await loadWiki(records)) ?? { schemaVersion: 2, user: { ...SANDBOX_USER }, sites: [], spaces: [], contents: [], comments: [], trashed: [] };
     return new SandboxStore(data, writer);
   }
 
@@ -127,6 +180,15 @@ export class SandboxStore {
     return this.bySpace.get(spaceId) ?? [];
   }
 
+  /** One space's footer comments, in creation order. */
+  commentsOf(spaceId: string): readonly CommentRecord[] {
+    return this.commentsBySpace.get(spaceId) ?? [];
+  }
+
+  findContent(id: string): ContentRecord | undefined {
+    return this.contentById.get(id);
+  }
+
   addSpace(space: SpaceRecord): void {
     this.data.spaces.push(space);
     this.bySpace.set(space.id, []);
@@ -136,14 +198,44 @@ export class SandboxStore {
   addContent(content: ContentRecord): void {
     this.data.contents.push(content);
     this.contentsIn(content.spaceId).push(content);
+    this.contentById.set(content.id, content);
+  }
+
+  /** Does not save: call saveSpace(comment.spaceId). */
+  addComment(comment: CommentRecord): void {
+    this.data.comments.push(comment);
+    this.commentsIn(comment.spaceId).push(comment);
+  }
+
+  /**
+   * Moves content to the trash, as deleting it in Confluence does: every route answers as if it did not exist (its
+   * comments with it). Does not save: call saveSpace(content.spaceId).
+   */
+  trashContent(content: ContentRecord): void {
+    const remove = <T>(list: T[], item: T) => list.splice(list.indexOf(item), 1);
+    remove(this.data.contents, content);
+    remove(this.contentsIn(content.spaceId), content);
+    this.contentById.delete(content.id);
+    this.data.trashed.push(content);
   }
 
   saveSpace(spaceId: string): Promise<void> {
-    return this.writer.schedule(spaceKey(spaceId), () => ({ value: { contents: this.contentsOf(spaceId) } }));
+    return this.writer.schedule(spaceKey(spaceId), () => ({
+      value: { contents: this.contentsOf(spaceId), comments: this.commentsOf(spaceId), trashed: this.data.trashed.filter((content) => content.spaceId === spaceId) },
+    }));
   }
 
   saveMeta(): Promise<void> {
     return this.writer.schedule(META_KEY, () => ({ value: metaOf(this.data) }));
+  }
+
+  private commentsIn(spaceId: string): CommentRecord[] {
+    let comments = this.commentsBySpace.get(spaceId);
+    if (comments === undefined) {
+      comments = [];
+      this.commentsBySpace.set(spaceId, comments);
+    }
+    return comments;
   }
 
   private contentsIn(spaceId: string): ContentRecord[] {

@@ -1,28 +1,21 @@
 /**
  * The wiki as people see it: `/sandbox` lists sites and spaces; `{site}/wiki/spaces/{key}` lists a space;
- * `{site}/wiki` + a content's `_links.webui` shows it. The first site is at `/sandbox`, others at `/sandbox/site/{cloudId}`.
+ * `{site}/wiki` + a content's `_links.webui` shows it, with its comments and history; `_links.tinyui` and `editui`
+ * lead there. The first site is at `/sandbox`, others at `/sandbox/site/{cloudId}`.
  */
 import type { Request, Response, Server } from 'restify';
 import { findSite, spacesOf, wikiBase, type SandboxContext } from './context.js';
-import { CONTENT_CSP, escapeHtml, sendHtml } from './html.js';
+import { CONTENT_CSP, redirect, sendHtml } from './html.js';
 import { contentPage, errorPage, indexPage, spacePage, type LinkView } from './pages.js';
 import { contentWebui, spaceWebui } from './shapes.js';
 import type { ContentRecord, SiteRecord, SpaceRecord } from './store.js';
+import { asQuery } from './queryParams.js';
+import { storageToHtml } from './storageHtml.js';
+import { displayNameOf } from './users.js';
+import { allVersions } from './versions.js';
 import { pathParam, type RouteHandler } from './v2Route.js';
 
-const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
-
-/**
- * Storage format is XHTML, which an HTML parser misreads in two places: CDATA sections (code blocks) would vanish
- * as bogus comments, and `<x/>` on a non-void element would swallow the rest. Both are rewritten; the rest is as stored.
- */
-export function storageToHtml(storage: string): string {
-  return storage
-    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_match, text: string) => escapeHtml(text))
-    .replace(/<([a-zA-Z][\w:.-]*)(\s[^<>]*?)?\s*\/>/g, (match, name: string, attributes: string | undefined) =>
-      VOID_ELEMENTS.has(name.toLowerCase()) ? match : `<${name}${attributes ?? ''}></${name}>`,
-    );
-}
+export { storageToHtml } from './storageHtml.js';
 
 function visible(content: ContentRecord): boolean {
   return content.status === 'current' || content.status === 'archived';
@@ -86,6 +79,7 @@ export function mountViewerRoutes(server: Server, context: SandboxContext): void
       (candidate) => candidate.id === pathParam(req, 'id') && candidate.type === type && candidate.spaceId === found?.id && visible(candidate),
     );
     if (site === undefined || found === undefined || item === undefined) return notFound(res);
+    const nameOf = (accountId: string): string => displayNameOf(context.store, accountId);
     sendHtml(
       res,
       200,
@@ -96,11 +90,38 @@ export function mountViewerRoutes(server: Server, context: SandboxContext): void
         kind: type === 'page' ? 'Page' : 'Blog post',
         title: item.title,
         createdAt: item.createdAt,
-        authorName: context.store.data.user.displayName,
+        authorName: nameOf(item.authorId),
         storageHtml: storageToHtml(item.body),
+        versions: allVersions(item)
+          .reverse()
+          .map((version) => ({ number: version.number, authorName: nameOf(version.authorId), createdAt: version.createdAt, message: version.message })),
+        comments: context.store
+          .commentsOf(found.id)
+          .filter((comment) => comment.containerId === item.id)
+          .map((comment) => ({ id: comment.id, authorName: nameOf(comment.authorId), createdAt: comment.createdAt, bodyHtml: storageToHtml(comment.body) })),
       }),
       CONTENT_CSP,
     );
+  };
+
+  /** `_links.tinyui` and `_links.editui` lead to the content's page (the sandbox has no editor). */
+  const shortLink = (idOf: (req: Request) => string | undefined): RouteHandler => async (req, res) => {
+    const site = siteOf(req);
+    const id = idOf(req);
+    const item = site && id !== undefined ? context.store.findContent(id) : undefined;
+    const space = item && spacesOf(context, item.cloudId).find((candidate) => candidate.id === item.spaceId);
+    if (site === undefined || item === undefined || space === undefined || item.cloudId !== site.cloudId || !visible(item)) return notFound(res);
+    redirect(res, `${wikiBase(context, site.cloudId)}${contentWebui(space, item)}`);
+  };
+  const fromTinyCode = (req: Request): string | undefined => {
+    const bytes = Buffer.from(pathParam(req, 'code'), 'base64url');
+    let id = 0n;
+    for (let index = bytes.length - 1; index >= 0; index -= 1) id = (id << 8n) | BigInt(bytes[index] as number);
+    return bytes.length === 0 ? undefined : id.toString();
+  };
+  const fromDraftId = (req: Request): string | undefined => {
+    const draftId = asQuery(req.query).draftId;
+    return typeof draftId === 'string' && /^\d{1,18}$/.test(draftId) ? draftId : undefined;
   };
 
   for (const path of ['/sandbox', '/sandbox/wiki', '/sandbox/site/:cloudId', '/sandbox/site/:cloudId/wiki']) {
@@ -111,5 +132,7 @@ export function mountViewerRoutes(server: Server, context: SandboxContext): void
     server.get(`${site}/spaces/:key/pages/:id`, content('page'));
     server.get(`${site}/spaces/:key/pages/:id/:slug`, content('page'));
     server.get(`${site}/spaces/:key/blog/:year/:month/:day/:id/:slug`, content('blogpost'));
+    server.get(`${site}/x/:code`, shortLink(fromTinyCode));
+    server.get(`${site}/pages/resumedraft.action`, shortLink(fromDraftId));
   }
 }

@@ -5,7 +5,20 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-export const DEFAULT_SCOPES = ['read:space:confluence', 'read:page:confluence', 'write:page:confluence', 'offline_access'];
+/**
+ * What every action needs, per the OpenAPI documents' scopes: spaces, pages (read, create, append), search (v1),
+ * footer comments, and people's names for "author" on a page card. A token without one of them still does the rest.
+ */
+export const DEFAULT_SCOPES = [
+  'read:space:confluence',
+  'read:page:confluence',
+  'write:page:confluence',
+  'search:confluence',
+  'read:comment:confluence',
+  'write:comment:confluence',
+  'read:user:confluence',
+  'offline_access',
+];
 
 const optionalText = z
   .string()

@@ -1,22 +1,37 @@
 /**
  * Confluence Cloud REST v2 over the OAuth gateway: `{apiUrl}/ex/confluence/{cloudId}/wiki/api/v2/…` with a bearer
  * token. Every HTTP exchange goes through `send`, which turns statuses and transport failures into ConfluenceError
- * and validates successful bodies, so retries can later be added in that one place.
+ * and validates successful bodies. Each call names the OAuth scope it needs (scopes.ts), so a token without it is
+ * reported as 'missing-scope' and not as an expired token. Mapping of answers lives in small modules beside this one.
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { withCallDeadline } from '../http/callDeadline.js';
 import { axios } from '../http/sharedAxios.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { ConfluenceError, type ConfluenceErrorKind } from './errors.js';
+import { createdCommentSchema, footerCommentBody, toCreatedComment } from './comments.js';
+import {
+  appendUpdate,
+  collectionPath,
+  contentDetailSchema,
+  isOurUpdate,
+  toContentDetail,
+  toContentTitles,
+  updatedContentSchema,
+  type AppendUpdate,
+} from './content.js';
+import { ConfluenceError } from './errors.js';
+import { statusError, transportError } from './httpErrors.js';
 import { searchCql, type SearchQuery } from './cql.js';
 import { markdownToStorage } from './markdown.js';
 import { firstSearchPath, laterSearchPath, searchResponseSchema, toSearchResults } from './search.js';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetries } from './retryPolicy.js';
+import { SCOPES, type ConfluenceScope } from './scopes.js';
+import { accountIdBatches, addDisplayNames, usersSchema } from './users.js';
+import { joinWebUrl } from './webLinks.js';
 import {
   contentListSchema,
   createdContentSchema,
-  errorBodySchema,
   pageListSchema,
   permittedOperationsSchema,
   spaceListSchema,
@@ -25,11 +40,18 @@ import {
   type SpaceList,
 } from './responses.js';
 import type {
+  Append,
+  AppendedContent,
   ConfluenceApi,
   ConfluenceTarget,
+  ContentDetail,
+  ContentRef,
+  ContentTitle,
   ContentType,
+  CreatedComment,
   CreatedContent,
   CreateRights,
+  NewComment,
   NewContent,
   PageChunk,
   PageSummary,
@@ -52,12 +74,10 @@ const MAX_PAGE_SIZE = 250;
 /** Stops a server that keeps handing out cursors from keeping us in the loop for ever. */
 const MAX_LIST_REQUESTS = 40;
 const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
-/** Confluence's documented limit for a create request. */
+/** Confluence's documented limit for a create or update request (413 above it). */
 const MAX_REQUEST_BYTES = 5 * 1024 * 1024;
 /** The most results a chat shows at once is 5; Confluence's search takes up to 100 a request. */
 const MAX_SEARCH_LIMIT = 100;
-const RETRY_AFTER_MIN_SECONDS = 1;
-const RETRY_AFTER_MAX_SECONDS = 60;
 
 const API_PREFIX = '/wiki/api/v2';
 const SPACE_KEY = /^[A-Za-z0-9_]{1,255}$/;
@@ -68,15 +88,19 @@ const FOLLOWABLE_NEXT = /^\/wiki\/api\/v2\/[^\s\\]*$/;
 /** v2 ids are int64; anything else could only be a mistake or an attempt to reach another path. */
 const CONTENT_ID = /^\d{1,19}$/;
 
-type Method = 'GET' | 'POST';
+type Method = 'GET' | 'POST' | 'PUT';
 
 interface ApiCall {
   /** Names the call in errors and logs; never contains user text or secrets. */
   operation: string;
+  /** What a token must hold for this call; named in a 'missing-scope' error. */
+  scope: ConfluenceScope;
   method: Method;
   /** Path under `{apiUrl}/ex/confluence/{cloudId}`, starting with `/wiki/api/v2/` and carrying its query. */
   path: string;
   body?: unknown;
+  /** A read sent as a POST (users-bulk): as safe to send again as a GET. */
+  readOnly?: boolean;
 }
 
 export class ConfluenceClient implements ConfluenceApi {
@@ -97,7 +121,7 @@ export class ConfluenceClient implements ConfluenceApi {
     const spaces: Space[] = [];
     let path: string | undefined = apiPath('/spaces', { limit: String(Math.min(wanted, MAX_PAGE_SIZE)), sort: 'name' });
     for (let requests = 0; path !== undefined && spaces.length < wanted && requests < MAX_LIST_REQUESTS; requests++) {
-      const page: SpaceList = await this.send(target, { operation: 'list spaces', method: 'GET', path }, spaceListSchema);
+      const page: SpaceList = await this.send(target, { operation: 'list spaces', scope: SCOPES.readSpace, method: 'GET', path }, spaceListSchema);
       spaces.push(...page.results.map((entry) => toSpace(entry, page._links?.base)));
       path = page.results.length > 0 ? this.followableNext(page._links?.next) : undefined;
     }
@@ -109,7 +133,7 @@ export class ConfluenceClient implements ConfluenceApi {
     if (wantedKey === undefined) return undefined;
     const page = await this.send(
       target,
-      { operation: 'get space by key', method: 'GET', path: apiPath('/spaces', { keys: wantedKey }) },
+      { operation: 'get space by key', scope: SCOPES.readSpace, method: 'GET', path: apiPath('/spaces', { keys: wantedKey }) },
       spaceListSchema,
     );
     // Only an exact key match counts, so a server that ignored the filter cannot hand us somebody else's space.
@@ -120,11 +144,7 @@ export class ConfluenceClient implements ConfluenceApi {
   async titleExists(target: ConfluenceTarget, spaceId: string, type: ContentType, title: string): Promise<boolean> {
     const page = await this.send(
       target,
-      {
-        operation: type === 'page' ? 'find pages by title' : 'find blog posts by title',
-        method: 'GET',
-        path: apiPath(collectionPath(type), { 'space-id': spaceId, title, limit: String(MAX_PAGE_SIZE) }),
-      },
+      titleLookup(type, spaceId, title),
       contentListSchema,
     );
     return page.results.some((entry) => entry.title === title);
@@ -137,7 +157,7 @@ export class ConfluenceClient implements ConfluenceApi {
   async createContent(target: ConfluenceTarget, content: NewContent): Promise<CreatedContent> {
     return withRetries(this.retry, async (attempt) => {
       if (attempt > 1) {
-        const existing = await this.findByTitle(target, content);
+        const existing = await this.findCreated(target, content);
         if (existing !== undefined) {
           this.logger.info('confluence create found after an uncertain failure', { type: content.type, attempt });
           return existing;
@@ -148,14 +168,10 @@ export class ConfluenceClient implements ConfluenceApi {
   }
 
   /** Not retried on its own: it runs inside createContent's retries, which must not multiply. */
-  private async findByTitle(target: ConfluenceTarget, content: NewContent): Promise<CreatedContent | undefined> {
+  private async findCreated(target: ConfluenceTarget, content: NewContent): Promise<CreatedContent | undefined> {
     const page = await this.attempt(
       target,
-      {
-        operation: content.type === 'page' ? 'find pages by title' : 'find blog posts by title',
-        method: 'GET',
-        path: apiPath(collectionPath(content.type), { 'space-id': content.spaceId, title: content.title, limit: String(MAX_PAGE_SIZE) }),
-      },
+      titleLookup(content.type, content.spaceId, content.title),
       contentListSchema,
     );
     const entry = page.results.find((candidate) => candidate.title === content.title);
@@ -174,6 +190,7 @@ export class ConfluenceClient implements ConfluenceApi {
       target,
       {
         operation: content.type === 'page' ? 'create page' : 'create blog post',
+        scope: SCOPES.writePage,
         method: 'POST',
         path: apiPath(collectionPath(content.type), {}),
         body: {
@@ -200,7 +217,7 @@ export class ConfluenceClient implements ConfluenceApi {
     if (!CONTENT_ID.test(spaceId)) throw new ConfluenceError('not-found', 'Not a Confluence space id (space operations)');
     const answer = await this.send(
       target,
-      { operation: 'space operations', method: 'GET', path: apiPath(`/spaces/${spaceId}/operations`, {}) },
+      { operation: 'space operations', scope: SCOPES.readSpace, method: 'GET', path: apiPath(`/spaces/${spaceId}/operations`, {}) },
       permittedOperationsSchema,
     );
     const creates = (targetType: string): boolean =>
@@ -222,7 +239,7 @@ export class ConfluenceClient implements ConfluenceApi {
       }
       path = followable;
     }
-    const page = await this.send(target, { operation: 'list pages in space', method: 'GET', path }, pageListSchema);
+    const page = await this.send(target, { operation: 'list pages in space', scope: SCOPES.readPage, method: 'GET', path }, pageListSchema);
     const pages = page.results.map((entry) => toPageSummary(entry, page._links?.base));
     const next = page.results.length > 0 ? this.followableNext(page._links?.next) : undefined;
     if (next !== undefined && !isUnder(next, collection)) {
@@ -240,12 +257,130 @@ export class ConfluenceClient implements ConfluenceApi {
     const size = Math.min(MAX_SEARCH_LIMIT, Math.max(1, Math.floor(limit)));
     const path = next === undefined ? firstSearchPath(cql, size) : laterSearchPath(next, cql);
     if (path === undefined) throw new ConfluenceError('invalid-request', 'Not a next link of this search (search)');
-    return toSearchResults(await this.send(target, { operation: 'search', method: 'GET', path }, searchResponseSchema));
+    return toSearchResults(await this.send(target, { operation: 'search', scope: SCOPES.search, method: 'GET', path }, searchResponseSchema));
   }
 
-  /** Reads are retried on transient failures; a create's retries are decided in createContent. */
+  async findByTitle(target: ConfluenceTarget, spaceId: string, title: string): Promise<ContentTitle[]> {
+    if (!CONTENT_ID.test(spaceId)) throw new ConfluenceError('not-found', 'Not a Confluence space id (find by title)');
+    if (title === '') return [];
+    const inCollection = async (type: ContentType): Promise<ContentTitle[]> => {
+      const list = await this.send(
+        target,
+        titleLookup(type, spaceId, title),
+        contentListSchema,
+      );
+      return toContentTitles(type, spaceId, title, list);
+    };
+    // Both asked at once; both settled before answering, so no request is left running after a failure.
+    const settled = await Promise.allSettled([inCollection('page'), inCollection('blogpost')]);
+    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    return settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
+  }
+
+  async getContent(target: ConfluenceTarget, ref: ContentRef): Promise<ContentDetail> {
+    return withRetries(this.retry, () => this.readContent(target, ref));
+  }
+
+  /** One attempt, for use inside a retry loop that must not multiply. */
+  private async readContent(target: ConfluenceTarget, ref: ContentRef): Promise<ContentDetail> {
+    if (!CONTENT_ID.test(ref.id)) throw new ConfluenceError('not-found', `Not a Confluence ${ref.type} id (get content)`);
+    const entry = await this.attempt(
+      target,
+      {
+        operation: ref.type === 'page' ? 'get page' : 'get blog post',
+        scope: SCOPES.readPage,
+        method: 'GET',
+        path: apiPath(`${collectionPath(ref.type)}/${ref.id}`, { 'body-format': 'storage' }),
+      },
+      contentDetailSchema,
+    );
+    return toContentDetail(ref, entry);
+  }
+
+  async userNames(target: ConfluenceTarget, accountIds: string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const batch of accountIdBatches(accountIds)) {
+      const answer = await this.send(
+        target,
+        { operation: 'users bulk', scope: SCOPES.readUser, method: 'POST', path: apiPath('/users-bulk', {}), body: { accountIds: batch }, readOnly: true },
+        usersSchema,
+      );
+      addDisplayNames(names, batch, answer);
+    }
+    return names;
+  }
+
+  /** Sent once: a comment whose request timed out may have been posted, and a second one would show twice. */
+  async addFooterComment(target: ConfluenceTarget, comment: NewComment): Promise<CreatedComment> {
+    const { on } = comment;
+    if (!CONTENT_ID.test(on.id)) throw new ConfluenceError('not-found', `Not a Confluence ${on.type} id (add comment)`);
+    const storage = markdownToStorage(comment.bodyMarkdown);
+    if (storage === '') throw new ConfluenceError('invalid-request', 'Nothing to comment (add comment)');
+    const body = footerCommentBody(on, storage);
+    refuseOverLimit(body, 'comment');
+    const created = await this.send(
+      target,
+      { operation: 'add footer comment', scope: SCOPES.writeComment, method: 'POST', path: apiPath('/footer-comments', {}), body },
+      createdCommentSchema,
+    );
+    return toCreatedComment(created);
+  }
+
+  /**
+   * Always as version base + 1, so a change someone else saved since `base` was read makes Confluence answer 409
+   * rather than be overwritten. An attempt that timed out or met a 5xx may have landed; if its retry then meets a 409,
+   * the content is read back, and when it is exactly our update, that is the result.
+   */
+  async appendToContent(target: ConfluenceTarget, append: Append): Promise<AppendedContent> {
+    const { base } = append;
+    if (!CONTENT_ID.test(base.id)) throw new ConfluenceError('not-found', `Not a Confluence ${base.type} id (append)`);
+    const addition = markdownToStorage(append.additionMarkdown);
+    if (addition === '') throw new ConfluenceError('invalid-request', 'Nothing to add (append)');
+    const update = appendUpdate(append, addition);
+    refuseOverLimit(update.body, base.type);
+    let uncertain = false;
+    return withRetries(this.retry, async () => {
+      try {
+        return await this.putUpdate(target, base, update);
+      } catch (error) {
+        if (uncertain && error instanceof ConfluenceError && error.kind === 'conflict') {
+          const current = await this.readContent(target, base);
+          if (isOurUpdate(current, update)) {
+            this.logger.info('confluence append found after an uncertain failure', { type: base.type });
+            return { version: update.version, webUrl: current.webUrl };
+          }
+        }
+        // 'rate-limited' means the request was not processed; anything else 'unavailable' may have been.
+        if (error instanceof ConfluenceError && error.kind === 'unavailable') uncertain = true;
+        throw error;
+      }
+    });
+  }
+
+  private async putUpdate(target: ConfluenceTarget, base: ContentDetail, update: AppendUpdate): Promise<AppendedContent> {
+    const updated = await this.attempt(
+      target,
+      {
+        operation: base.type === 'page' ? 'update page' : 'update blog post',
+        scope: SCOPES.writePage,
+        method: 'PUT',
+        path: apiPath(`${collectionPath(base.type)}/${base.id}`, {}),
+        body: update.body,
+      },
+      updatedContentSchema,
+    );
+    const webUrl = joinWebUrl(updated._links?.base, updated._links?.webui) ?? base.webUrl;
+    return { version: updated.version?.number ?? update.version, webUrl };
+  }
+
+  /**
+   * Reads are retried on transient failures. A write is sent once: one that timed out may have happened, so its
+   * retries are decided by the operation that knows how to check (createContent, appendToContent).
+   */
   private async send<T>(target: ConfluenceTarget, call: ApiCall, schema: z.ZodType<T>): Promise<T> {
-    return call.method === 'GET' ? withRetries(this.retry, () => this.attempt(target, call, schema)) : this.attempt(target, call, schema);
+    const repeatable = call.method === 'GET' || call.readOnly === true;
+    return repeatable ? withRetries(this.retry, () => this.attempt(target, call, schema)) : this.attempt(target, call, schema);
   }
 
   private async attempt<T>(target: ConfluenceTarget, call: ApiCall, schema: z.ZodType<T>): Promise<T> {
@@ -275,7 +410,7 @@ export class ConfluenceClient implements ConfluenceApi {
     }
     const durationMs = Date.now() - started;
     if (response.status < 200 || response.status > 299) {
-      const failure = statusError(call.operation, response);
+      const failure = statusError(call.operation, call.scope, response);
       this.logger.warn('confluence call failed', { operation: call.operation, status: response.status, kind: failure.kind, durationMs });
       throw failure;
     }
@@ -297,6 +432,16 @@ export class ConfluenceClient implements ConfluenceApi {
   }
 }
 
+/** v2's exact title filter on one space's pages or blog posts. */
+function titleLookup(type: ContentType, spaceId: string, title: string): ApiCall {
+  return {
+    operation: type === 'page' ? 'find pages by title' : 'find blog posts by title',
+    scope: SCOPES.readPage,
+    method: 'GET',
+    path: apiPath(collectionPath(type), { 'space-id': spaceId, title, limit: String(MAX_PAGE_SIZE) }),
+  };
+}
+
 function siteBase(target: ConfluenceTarget): string {
   return `${target.apiUrl.replace(/\/+$/, '')}/ex/confluence/${encodeURIComponent(target.cloudId)}`;
 }
@@ -306,13 +451,16 @@ function apiPath(resource: string, query: Record<string, string>): string {
   return `${API_PREFIX}${resource}${search === '' ? '' : `?${search}`}`;
 }
 
-function collectionPath(type: ContentType): string {
-  return type === 'page' ? '/pages' : '/blogposts';
-}
-
 /** Whether a followable path lists exactly `collection` (the query may differ; the resource may not). */
 function isUnder(path: string, collection: string): boolean {
   return path === collection || path.startsWith(`${collection}?`);
+}
+
+/** Confluence answers 413 above 5 MB; refusing here saves sending megabytes only to be told so. */
+function refuseOverLimit(body: unknown, what: string): void {
+  if (Buffer.byteLength(JSON.stringify(body), 'utf8') > MAX_REQUEST_BYTES) {
+    throw new ConfluenceError('too-large', `The ${what} is larger than Confluence accepts (5 MB)`);
+  }
 }
 
 function normaliseSpaceKey(key: string): string | undefined {
@@ -333,61 +481,4 @@ function toPageSummary(entry: PageEntry, base: string | undefined): PageSummary 
     throw new ConfluenceError('unavailable', 'Confluence sent an unusable page link (list pages)', 200);
   }
   return { id: entry.id, title: entry.title, webUrl };
-}
-
-/** `_links.base + _links.webui`, only ever as an http(s) link: these URLs are shown to users as clickable links. */
-function joinWebUrl(base: string | undefined, webui: string | undefined): string | undefined {
-  if (webui === undefined || webui === '' || base === undefined || !/^https?:\/\/[^/\s]/i.test(base)) return undefined;
-  if (!webui.startsWith('/') || webui.startsWith('//')) return undefined;
-  return base.replace(/\/+$/, '') + webui;
-}
-
-function transportError(operation: string, error: unknown): ConfluenceError {
-  // Only the error code is kept: axios errors carry the request config, and with it the Authorization header.
-  const code = axios.isAxiosError(error) && typeof error.code === 'string' && /^[A-Z_]+$/.test(error.code) ? error.code : 'ERROR';
-  const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED';
-  return new ConfluenceError('unavailable', `Confluence ${timedOut ? 'timed out' : 'could not be reached'} (${operation}: ${code})`);
-}
-
-function statusError(operation: string, response: AxiosResponse<unknown>): ConfluenceError {
-  const status = response.status;
-  const kind = kindForStatus(status, response.data);
-  const message = `Confluence answered ${status} to ${operation}`;
-  if (kind === 'rate-limited') {
-    return new ConfluenceError(kind, message, status, retryAfterSeconds(response.headers['retry-after']));
-  }
-  return new ConfluenceError(kind, message, status);
-}
-
-function kindForStatus(status: number, body: unknown): ConfluenceErrorKind {
-  if (status === 401) return 'unauthorized';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not-found';
-  if (status === 413) return 'too-large';
-  if (status === 429) return 'rate-limited';
-  if (status === 400) return isDuplicateTitle(body) ? 'duplicate-title' : 'invalid-request';
-  if (status >= 400 && status < 500) return 'invalid-request';
-  return 'unavailable';
-}
-
-function isDuplicateTitle(body: unknown): boolean {
-  const parsed = errorBodySchema.safeParse(body);
-  if (!parsed.success) return false;
-  const texts = [parsed.data.message, ...(parsed.data.errors ?? []).flatMap((error) => [error.title, error.detail])];
-  return texts.some((text) => typeof text === 'string' && /title already exists/i.test(text));
-}
-
-/** `Retry-After` as seconds or an HTTP date, clamped, because Atlassian has been seen to send 2^63-1. */
-function retryAfterSeconds(header: unknown): number | undefined {
-  if (typeof header !== 'string' || header.trim() === '') return undefined;
-  const value = header.trim();
-  let seconds: number;
-  if (/^\d+$/.test(value)) {
-    seconds = Number(value);
-  } else {
-    const at = Date.parse(value);
-    if (Number.isNaN(at)) return undefined;
-    seconds = Math.ceil((at - Date.now()) / 1000);
-  }
-  return Math.min(RETRY_AFTER_MAX_SECONDS, Math.max(RETRY_AFTER_MIN_SECONDS, seconds));
 }

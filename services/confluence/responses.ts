@@ -1,12 +1,13 @@
 /**
  * Zod schemas for the parts of Confluence v2 responses the client reads (openapi-v2.v3.json: MultiEntityResult,
- * SpaceBulk, PageBulk/BlogPostBulk, PageSingle/BlogPostSingle). Unknown fields are dropped; missing required ones make
+ * SpaceBulk, PageBulk/BlogPostBulk, PageSingle/BlogPostSingle; one page or blog post with its body is in content.ts,
+ * comments in comments.ts, users in users.ts). Unknown fields are dropped; missing required ones make
  * the whole body malformed, which the client reports as 'unavailable'.
  */
 import { z } from 'zod';
 
 /** The spec says string; a number is accepted too so an int64 id never turns a good answer into an outage. */
-const contentId = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
+export const contentId = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 
 const listLinks = z
   .object({

@@ -84,6 +84,62 @@ export interface SearchResults {
   next?: string;
 }
 
+/** Which page or blog post: v2 keeps them in separate collections (`/pages/{id}`, `/blogposts/{id}`). */
+export interface ContentRef {
+  type: ContentType;
+  id: string;
+}
+
+/** A page or blog post found by its title in a space (exact title, as v2's `title` filter matches). */
+export interface ContentTitle extends ContentRef {
+  title: string;
+  spaceId: string;
+  webUrl: string;
+}
+
+/** A page or blog post as Read shows it and Append edits it: the current version with its storage-format body. */
+export interface ContentDetail extends ContentTitle {
+  /** Account id of the creator (v2 `authorId`). */
+  authorId?: string;
+  version: {
+    number: number;
+    /** ISO date-time of this version: when the content was last updated. */
+    createdAt?: string;
+    /** Account id of whoever made this version. */
+    authorId?: string;
+  };
+  /** The body in storage format (XHTML), exactly as read: an append is made to this text and nothing else. */
+  storage: string;
+}
+
+export interface NewComment {
+  /** The page or blog post the footer comment goes under. */
+  on: ContentRef;
+  /** The user's text, as Markdown; the client converts it to storage format as for pages. */
+  bodyMarkdown: string;
+}
+
+export interface CreatedComment {
+  id: string;
+  /** Browser link to the comment, when Confluence gives one; otherwise the page's. */
+  webUrl?: string;
+}
+
+export interface Append {
+  /** The content as read (its version number and body are what the update is based on). */
+  base: ContentDetail;
+  /** The user's text, as Markdown, converted and added after the existing body. */
+  additionMarkdown: string;
+  /** The version message Confluence shows in the page history. */
+  message: string;
+}
+
+export interface AppendedContent {
+  /** The new version number. */
+  version: number;
+  webUrl: string;
+}
+
 /** Where and as whom a call goes: `{apiUrl}/ex/confluence/{cloudId}/wiki/api/v2/…` with a bearer token. */
 export interface ConfluenceTarget {
   apiUrl: string;
@@ -115,4 +171,20 @@ export interface ConfluenceApi {
    * 'invalid-request' when nothing searchable was typed or `next` is not this search's.
    */
   searchContent(target: ConfluenceTarget, query: SearchQuery, limit: number, next?: string): Promise<SearchResults>;
+  /** Pages and blog posts in the space with exactly this title (v2 `title` filter; a page and a blog post may share one). */
+  findByTitle(target: ConfluenceTarget, spaceId: string, title: string): Promise<ContentTitle[]>;
+  /** The current version of a page or blog post with its storage body. Rejects with 'not-found' when gone or not readable. */
+  getContent(target: ConfluenceTarget, ref: ContentRef): Promise<ContentDetail>;
+  /**
+   * Display names for account ids (`POST /users-bulk`, scope read:user:confluence). Ids Confluence does not know
+   * are left out of the map.
+   */
+  userNames(target: ConfluenceTarget, accountIds: string[]): Promise<Map<string, string>>;
+  /** A footer comment under a page or blog post (`POST /footer-comments`). */
+  addFooterComment(target: ConfluenceTarget, comment: NewComment): Promise<CreatedComment>;
+  /**
+   * Adds to the end of the body as version `base.version.number + 1` (`PUT /pages/{id}` or `/blogposts/{id}`).
+   * Rejects with 'conflict' when someone else saved a version since `base` was read: nothing is overwritten.
+   */
+  appendToContent(target: ConfluenceTarget, append: Append): Promise<AppendedContent>;
 }

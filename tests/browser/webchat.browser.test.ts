@@ -103,7 +103,7 @@ if (!hasChromium && !mustRun) {
       await chat.goto(`${app.config.publicUrl}/`);
       await chat.getByRole('heading', { name: 'Confluence assistant' }).waitFor();
       await chat.getByText('Using the built-in Confluence sandbox (demo data)').waitFor();
-      await expectInChat('Hi! I create Confluence pages and blog posts for you');
+      await expectInChat('Hi! I find, read and create Confluence pages and blog posts for you');
       await expectInChat(/connected to the built-in/);
       await shoot(chat, '01-welcome.png');
 
@@ -198,6 +198,29 @@ if (!hasChromium && !mustRun) {
       expect(blog).toMatchObject({ type: 'blogpost', spaceKey: 'DEMO' });
       expect(blog!.body).toMatch(/<p>First paragraph<\/p>\s*<p>Second paragraph<\/p>/);
 
+      // Find and read: the results card renders with the matched word highlighted and an Open button; "Open 1"
+      // shows the page card, whose Comment button leads to a comment.
+      await say('search welcome aboard in TEAM');
+      const results = chat.locator('.ac-adaptiveCard').filter({ hasText: 'Result 1 of 1 for "welcome aboard" in TEAM' });
+      await results.waitFor({ timeout: STEP_MS });
+      expect(await results.getByRole('button', { name: 'Open' }).count()).toBe(1);
+      // Adaptive Cards render a highlighted TextRun with a background colour.
+      expect(await results.locator('.ac-textRun[style*="background-color"]', { hasText: 'aboard' }).count()).toBe(1);
+      await shoot(chat, '06c-search-results.png');
+      const suggested = chat.locator('.webchat__suggested-actions');
+      await suggested.getByRole('button', { name: 'Open 1', exact: true }).click({ timeout: STEP_MS });
+      const pageCard = chat.locator('.ac-adaptiveCard').filter({ hasText: 'by Sandbox User' });
+      await pageCard.waitFor({ timeout: STEP_MS });
+      expect(await pageCard.getByRole('button', { name: 'Open in Confluence' }).count()).toBe(1);
+      await shoot(chat, '06d-page-card.png');
+      await suggested.getByRole('button', { name: 'Comment', exact: true }).click({ timeout: STEP_MS });
+      await expectInChat('What is your comment on');
+      await say('Seen in **Web Chat**');
+      await suggested.getByRole('button', { name: 'Post', exact: true }).click({ timeout: STEP_MS });
+      await expectInChat(/Done! Your comment is on/);
+      const [onboarding] = await app.sandbox!.findContent((content) => content.title === 'Onboarding');
+      expect(onboarding!.comments?.map((comment) => comment.body)).toContainEqual(expect.stringContaining('<strong>Web Chat</strong>'));
+
       await say('list pages in DOCS');
       await expectInChat(/has 3,000 pages/);
       await expectInChat(/for the next 10 \(2,990 left\)/);
@@ -214,7 +237,7 @@ if (!hasChromium && !mustRun) {
         await theirs.addInitScript(([key, id]) => (globalThis as unknown as Storage).sessionStorage.setItem(key!, id!), [KEPT, conversationId]);
         await theirs.goto(`${app.config.publicUrl}/`);
         await theirs.locator('#chat-note').getByText(/earlier conversation is no longer available/).waitFor({ timeout: STEP_MS });
-        await theirs.getByText('Hi! I create Confluence pages and blog posts for you').last().waitFor({ timeout: STEP_MS });
+        await theirs.getByText('Hi! I find, read and create Confluence pages and blog posts for you').last().waitFor({ timeout: STEP_MS });
         expect(await theirs.getByText('Made in Web Chat').count()).toBe(0);
         expect(await theirs.evaluate((key) => (globalThis as unknown as Storage).sessionStorage.getItem(key), KEPT)).not.toBe(conversationId);
       } finally {

@@ -55,7 +55,7 @@ describe('slots from the utterance', () => {
 
   it('answers hi, thanks and ok kindly, not with "I did not catch that"', async () => {
     const bot = chat(world);
-    expect((await bot.say('hi')).text).toMatch(/^Hello! I create Confluence pages/);
+    expect((await bot.say('hi')).text).toMatch(/^Hello! I find, read, create and add to Confluence pages/);
     expect((await bot.say('Thanks!')).text).toBe("You're welcome! Say **create page** or **list pages** whenever you need me again.");
     expect((await bot.say('thank you so much')).text).toMatch(/^You're welcome!/);
     expect((await bot.say('ok')).text).toMatch(/^All right\./);

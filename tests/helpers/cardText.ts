@@ -16,6 +16,7 @@ interface CardNode {
   columns?: CardNode[];
   actions?: CardNode[];
   buttons?: CardNode[];
+  inlines?: CardNode[];
 }
 
 export function readCard(content: unknown): CardReading {
@@ -23,6 +24,8 @@ export function readCard(content: unknown): CardReading {
   const visit = (node: CardNode | undefined): void => {
     if (!node || typeof node !== 'object') return;
     if (node.type === 'TextBlock' && node.text) reading.texts.push(node.text);
+    // A RichTextBlock reads as one line: its TextRuns joined.
+    if (node.type === 'RichTextBlock' && Array.isArray(node.inlines)) reading.texts.push(node.inlines.map((run) => run.text ?? '').join(''));
     if (node.type?.startsWith('Action.') || node.type === 'openUrl' || node.type === 'signin' || node.type === 'imBack') {
       if (node.title) reading.buttons.push(node.title);
       const url = node.url ?? (node.type === 'openUrl' || node.type === 'signin' ? node.value : undefined);

@@ -4,11 +4,8 @@
  */
 import { MemoryStorage, PrivateConversationState, TestAdapter, UserState } from 'botbuilder';
 import { ConfluenceBot } from '../../bots/confluenceBot.js';
-import { CreateContentDialog } from '../../dialogs/createContentDialog.js';
-import { ListPagesDialog } from '../../dialogs/listPagesDialog.js';
-import { MainDialog } from '../../dialogs/mainDialog.js';
+import { createMainDialog, MainDialog } from '../../dialogs/mainDialog.js';
 import { UserStateSitePreference } from '../../dialogs/sitePreference.js';
-import { SwitchSiteDialog } from '../../dialogs/switchSiteDialog.js';
 import { silentLogger } from '../../services/logging/logger.js';
 import type { World } from './world.js';
 
@@ -16,12 +13,7 @@ export function wholeBot(world: World): { adapter: TestAdapter; mainDialog: Main
   const storage = new MemoryStorage();
   const userState = new UserState(storage);
   const prefs = new UserStateSitePreference(userState.createProperty<string | undefined>('preferredSiteId'));
-  const mainDialog = new MainDialog(
-    world.auth,
-    new CreateContentDialog(world.access, silentLogger, prefs),
-    new ListPagesDialog(world.access, silentLogger, prefs),
-    new SwitchSiteDialog(world.auth, prefs),
-  );
+  const mainDialog = createMainDialog(world.access, silentLogger, prefs);
   const bot = new ConfluenceBot(new PrivateConversationState(storage), userState, mainDialog, world.auth, silentLogger);
   return { adapter: new TestAdapter((context) => bot.run(context)), mainDialog };
 }

@@ -42,6 +42,8 @@ export interface WorldOptions {
   customRefreshTokenUrl?: string;
   /** What each sandbox site holds (default: the sandbox's own demo seed). */
   seed?: SeedSpace[];
+  /** The custom profile's scopes (default: the app's default scopes), e.g. fewer, as an older profile has. */
+  customScopes?: string[];
   /** MicrosoftAppId mode: chat identities are authenticated, so a sign-in waits for the code from the chat. */
   botAppId?: string;
 }
@@ -81,6 +83,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
       authorizationUrl: config.system.authorizationUrl,
       tokenUrl: config.system.tokenUrl,
       refreshTokenUrl: options.customRefreshTokenUrl ?? config.system.tokenUrl,
+      ...(options.customScopes ? { scopes: options.customScopes } : {}),
     });
   }
   await auth.settings.use(options.type === 'custom' ? CUSTOM_PROFILE : 'system', options.mode ?? 'user');

@@ -3,7 +3,8 @@
  * actions that exist in 1.5, so a newer element (1.6 and later) cannot slip in unnoticed.
  */
 import { createContentFormCard, createdContentCard, FORM_ACTION, parseFormSubmission } from '../../dialogs/cards.js';
-import type { Space } from '../../services/confluence/types.js';
+import { pageCard, searchResultsCard } from '../../dialogs/pageCards.js';
+import type { SearchHit, Space } from '../../services/confluence/types.js';
 
 /** Every element and action type of Adaptive Cards 1.0–1.5 (adaptivecards.io schema explorer). */
 const TYPES_UP_TO_1_5 = new Set([
@@ -25,7 +26,19 @@ function typesIn(node: unknown, found = new Set<string>()): Set<string> {
 }
 
 const spaces: Space[] = [{ id: '1', key: 'ENG', name: 'Engineering' }];
+const hit: SearchHit = {
+  id: '1',
+  type: 'page',
+  title: 'Release notes',
+  spaceKey: 'ENG',
+  spaceName: 'Engineering',
+  lastModified: '2026-11-03T10:00:00.000Z',
+  excerpt: [{ text: 'What ', matched: false }, { text: 'changed', matched: true }],
+  webUrl: 'https://example.atlassian.net/wiki/spaces/ENG/pages/1',
+};
 const cards = {
+  'the search results card': searchResultsCard('Results 1–1 of 1 for "changed"', [hit], 1),
+  'the page card': pageCard({ title: 'Release notes', details: 'Engineering (ENG) · updated 3 Nov 2026 (version 2)', text: 'What changed.', webUrl: hit.webUrl }),
   'the Create Content form': createContentFormCard(spaces),
   'the form with errors': createContentFormCard(spaces, { title: 'x' }, { title: 'Taken.' }),
   'the created-content card': createdContentCard('Done!', 'https://example.atlassian.net/wiki/x'),

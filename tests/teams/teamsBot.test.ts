@@ -134,7 +134,7 @@ describe('Teams: who the bot answers', () => {
   it('welcomes people added to a Teams conversation (TeamsActivityHandler keeps the members-added path)', async () => {
     const bot = harness(world);
     const replies = await bot.send(teamsConversation('personal').membersAdded());
-    expect(textOf(replies)).toMatch(/^Hi! I create Confluence pages/);
+    expect(textOf(replies)).toMatch(/^Hi! I find, read and create Confluence pages/);
   });
 });
 
@@ -278,5 +278,26 @@ describe('Teams with MicrosoftAppId: the sign-in is bound only once Teams hands 
     const replies = await bot.send(chat.say(typed));
     expect(textOf(replies)).toMatch(/you are signed in to Confluence/);
     expect(textOf(replies)).toMatch(/Demo/);
+  });
+});
+
+describe('Teams: find and read in a channel', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await createWorld({ mode: 'preauthorized' });
+    await world.preauthorize();
+  });
+  afterAll(() => world.close());
+
+  it('answers an @mentioned search with the results card, and "open 1" with the page card', async () => {
+    const bot = harness(world);
+    const channel = teamsConversation('channel');
+    const results = messagesOf(await bot.send(channel.mention('find pages about onboarding')));
+    const cards = results.flatMap((reply) => reply.attachments ?? []);
+    expect(cards.map((card) => card.contentType)).toEqual(['application/vnd.microsoft.card.adaptive']);
+    expect(readCard(cards[0]!.content).texts).toEqual(expect.arrayContaining(['Result 1 of 1 for "onboarding"', '1. Onboarding']));
+    expect(readCard(cards[0]!.content).buttons).toEqual(['Open']);
+    const page = await bot.send(channel.mention('open 1'));
+    expect(textOf(page)).toMatch(/Onboarding\nTeam space \(TEAM\) · by Sandbox User · updated .+\nWelcome aboard\./);
   });
 });

@@ -61,7 +61,7 @@ describe('the Teams app package', () => {
     const [bot] = manifest.bots as Array<{ botId: string; scopes: string[]; commandLists: Array<{ commands: Array<{ title: string }> }> }>;
     expect(bot!.botId).toBe(BOT_ID);
     expect(bot!.scopes).toEqual(['personal', 'team', 'groupChat']);
-    expect(bot!.commandLists[0]!.commands.map((c) => c.title)).toEqual(['create page', 'list pages', 'help', 'status', 'sign out']);
+    expect(bot!.commandLists[0]!.commands.map((c) => c.title)).toEqual(['find', 'show', 'comment on', 'add to', 'create page', 'list pages', 'help', 'status', 'sign out']);
   });
 
   it('lets Teams open the bot host and the sign-in host', () => {

@@ -28,7 +28,7 @@ describe('recorded transcripts replay without a difference', () => {
     const files = await recordedTranscripts();
     expect(new Set(files.map((f) => path.dirname(f)))).toEqual(new Set(['user-mode', 'preauthorized', 'custom-user-mode', 'custom-preauthorized']));
     const all = (await Promise.all(files.map((f) => readFile(path.join(folder, f), 'utf8')))).join('\n');
-    for (const phrase of ['confluence/signInCompleted', 'has 3,000 pages', 'Say **more**', 'already exists', 'characters long', 'Right now', 'Cancelled.', 'Done! The blog post', '"createContentForm"', '"outcome": "denied"']) {
+    for (const phrase of ['confluence/signInCompleted', 'has 3,000 pages', 'Say **more**', 'already exists', 'characters long', 'Right now', 'Cancelled.', 'Done! The blog post', '"createContentForm"', '"outcome": "denied"', 'Done! Your comment is on', 'Done! Added to', 'Did you mean one of these?']) {
       expect({ phrase, found: all.includes(phrase) }).toEqual({ phrase, found: true });
     }
   });
@@ -43,6 +43,8 @@ describe('recorded transcripts replay without a difference', () => {
     'preauthorized/errors.transcript',
     'custom-user-mode/create-page-with-custom-profile.transcript',
     'custom-preauthorized/status-and-list.transcript',
+    'preauthorized/find-read-comment-add.transcript',
+    'user-mode/find-with-sign-in-and-bad-input.transcript',
   ])('%s', async (file) => {
     const result = await replay(file);
     expect(result.turns.filter((t) => t.differences.length > 0)).toEqual([]);
@@ -50,7 +52,7 @@ describe('recorded transcripts replay without a difference', () => {
   }, 60_000);
 
   it('lists exactly the files replayed above', async () => {
-    expect(await recordedTranscripts()).toHaveLength(9);
+    expect(await recordedTranscripts()).toHaveLength(11);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * What a replay compares: the parts of a bot activity a person sees (type, text, cards, suggested actions, input
  * hint), with secrets redacted exactly as the recorder does and generated values made neutral: ids, timestamps,
- * the bot's host and port, sign-in link ids, and numbers inside URLs (page ids of a fresh sandbox).
+ * the bot's host and port, sign-in link ids, numbers inside URLs (page ids of a fresh sandbox), and dates shown.
  */
 import { redactSecrets } from '../../services/transcripts/redact.js';
 import { truncate } from './transcript.js';
@@ -66,6 +66,8 @@ const LOCAL_ORIGIN = /^https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/i
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>()[\]{}`]+/gi;
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const TIMESTAMP = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?/g;
+/** "updated 2 Dec 2026" on a page card: the day the sandbox was seeded. */
+const SHORT_DATE = /\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec) \d{4}\b/g;
 
 export function normalizeText(text: string): string {
   return text
@@ -76,7 +78,8 @@ export function normalizeText(text: string): string {
       return (LOCAL_ORIGIN.test(origin) ? 'http://<local>' : origin) + rest;
     })
     .replace(UUID, '<uuid>')
-    .replace(TIMESTAMP, '<timestamp>');
+    .replace(TIMESTAMP, '<timestamp>')
+    .replace(SHORT_DATE, '<date>');
 }
 
 /** Where two comparable activities differ, as `path: expected … got …` lines (empty when they match). */

@@ -103,6 +103,33 @@ export const JOURNEYS: Record<string, UserAction[]> = {
     say('sign out'),
   ],
   'custom-preauthorized/status-and-list': [join, say('status'), say('list pages in ENG'), say('sign out')],
+  'preauthorized/find-read-comment-add': [
+    join,
+    say('find pages about onboarding'),
+    say('open 1'),
+    say('comment'),
+    say('Welcome aboard, *everyone*!'),
+    say('Post'),
+    say('add to Onboarding in TEAM: - buddy assigned'),
+    say('help'),
+    say('Add'),
+    say('search "kept for the record" in DOCS'),
+    say('more'),
+    say('open 7'),
+  ],
+  'user-mode/find-with-sign-in-and-bad-input': [
+    join,
+    say('find'),
+    signIn(),
+    say('?!*'),
+    say('x" OR space = "ARCHIVE'),
+    say('search runbook in TEAM'),
+    say('show Architecture in ENG'),
+    say('1'),
+    say('add to this page'),
+    say('- a new line'),
+    say('Cancel'),
+  ],
 };
 
 async function record(target: string, only: string[]): Promise<void> {

@@ -82,6 +82,17 @@ export const SANDBOX_BODY_POLICIES: RouteBodyPolicy[] = [
     maxBytes: 5 * MB,
     refuse: confluenceError,
   },
+  // Updating a page or blog post sends its whole body: the same 5 MB as creating. A comment takes as much.
+  {
+    method: 'PUT',
+    route: /^\/sandbox\/api\/ex\/confluence\/[^/]+\/wiki\/api\/v2\/(pages|blogposts)\/[^/]+$/,
+    accepts: ['json'],
+    maxBytes: 5 * MB,
+    refuse: confluenceError,
+  },
+  { method: 'POST', route: /^\/sandbox\/api\/ex\/confluence\/[^/]+\/wiki\/api\/v2\/footer-comments$/, accepts: ['json'], maxBytes: 5 * MB, refuse: confluenceError },
+  // 250 account ids of about 60 characters each.
+  { method: 'POST', route: /^\/sandbox\/api\/ex\/confluence\/[^/]+\/wiki\/api\/v2\/users-bulk$/, accepts: ['json'], maxBytes: 64 * KB, refuse: confluenceError },
 ];
 
 function oauthError(res: Response, refusal: Refusal): void {

@@ -131,7 +131,7 @@ export function webChatPage(options: WebChatPageOptions): string {
 <link rel="icon" type="image/png" href="/favicon.ico">
 <style>${STYLE}</style>
 </head><body>
-<header><h1>${escapeHtml(PAGE_TITLE)}</h1><span class="tag">creates Confluence pages and lists a space's pages</span></header>
+<header><h1>${escapeHtml(PAGE_TITLE)}</h1><span class="tag">finds, reads, creates and adds to Confluence pages</span></header>
 ${note}
 <p class="note" id="chat-note" role="status" hidden></p>
 <p class="problem" id="status" role="alert" hidden></p>

@@ -97,12 +97,14 @@ describe('AuthService', () => {
 
       const providerUrl = await service.beginAuthorization(new URL(link.url).searchParams.get('id')!);
       expect(providerUrl!.startsWith(`${fake.authorizationUrl}?audience=api.atlassian.com&`)).toBe(true);
-      expect(providerUrl).toContain('scope=read%3Aspace%3Aconfluence%20read%3Apage%3Aconfluence%20write%3Apage%3Aconfluence%20offline_access');
+      expect(providerUrl).toContain(
+        'scope=read%3Aspace%3Aconfluence%20read%3Apage%3Aconfluence%20write%3Apage%3Aconfluence%20search%3Aconfluence%20read%3Acomment%3Aconfluence%20write%3Acomment%3Aconfluence%20read%3Auser%3Aconfluence%20offline_access',
+      );
       const params = new URL(providerUrl!).searchParams;
       expect(Object.fromEntries(params)).toEqual({
         audience: 'api.atlassian.com',
         client_id: fake.clientId,
-        scope: 'read:space:confluence read:page:confluence write:page:confluence offline_access',
+        scope: 'read:space:confluence read:page:confluence write:page:confluence search:confluence read:comment:confluence write:comment:confluence read:user:confluence offline_access',
         redirect_uri: 'http://localhost:3978/oauth/callback',
         state: expect.stringMatching(/^[0-9a-f]{64}\.[A-Za-z0-9_-]{43}$/),
         response_type: 'code',

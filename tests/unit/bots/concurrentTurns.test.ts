@@ -11,11 +11,8 @@ import { EtagGuardedPrivateConversationState, EtagGuardedUserState } from '../..
 import { ConfluenceBot } from '../../../bots/confluenceBot.js';
 import { ConfluenceAccess } from '../../../dialogs/confluenceAccess.js';
 import { ConfluenceClient } from '../../../services/confluence/client.js';
-import { CreateContentDialog } from '../../../dialogs/createContentDialog.js';
-import { ListPagesDialog } from '../../../dialogs/listPagesDialog.js';
-import { MainDialog } from '../../../dialogs/mainDialog.js';
+import { createMainDialog } from '../../../dialogs/mainDialog.js';
 import { UserStateSitePreference } from '../../../dialogs/sitePreference.js';
-import { SwitchSiteDialog } from '../../../dialogs/switchSiteDialog.js';
 import { silentLogger } from '../../../services/logging/logger.js';
 import { LocalRecordStore } from '../../../services/storage/localRecordStore.js';
 import { RecordStateStorage } from '../../../services/storage/recordStateStorage.js';
@@ -68,12 +65,7 @@ function startInstance(world: World, shared: Storage, access: ConfluenceAccess =
   const conversationState = new EtagGuardedPrivateConversationState(storage);
   const userState = new EtagGuardedUserState(storage);
   const preference = new UserStateSitePreference(userState.createProperty<string | undefined>('preferredSiteId'));
-  const dialog = new MainDialog(
-    world.auth,
-    new CreateContentDialog(access, silentLogger, preference),
-    new ListPagesDialog(access, silentLogger, preference),
-    new SwitchSiteDialog(world.auth, preference),
-  );
+  const dialog = createMainDialog(access, silentLogger, preference);
   const bot = new ConfluenceBot(conversationState, userState, dialog, world.auth, silentLogger);
   const adapter = new TestAdapter((context) => bot.run(context));
   // As the real adapter's onTurnError does, the user is told; the error does not escape the turn.

@@ -52,11 +52,13 @@ describe('ConfluenceClient.createRights', () => {
     expect(await client.createRights(target, '1')).toEqual({ page: false, blogpost: false });
   });
 
-  it('maps 404 to not-found, 401 to unauthorized, 429 to rate-limited and a malformed body to unavailable', async () => {
+  it('maps 404 to not-found, 401 to unauthorized or missing-scope, 429 to rate-limited and a malformed body to unavailable', async () => {
     server.handle(() => ({ status: 404, body: { errors: [{ status: 404, code: 'NOT_FOUND', title: 'Not Found', detail: null }] } }));
     await expect(client.createRights(target, '1')).rejects.toMatchObject({ kind: 'not-found', status: 404 });
-    server.handle(() => ({ status: 401, body: { code: 401, message: 'Unauthorized; scope does not match' } }));
+    server.handle(() => ({ status: 401, body: { code: 401, message: 'Unauthorized' } }));
     await expect(client.createRights(target, '1')).rejects.toMatchObject({ kind: 'unauthorized', status: 401 });
+    server.handle(() => ({ status: 401, body: { code: 401, message: 'Unauthorized; scope does not match' } }));
+    await expect(client.createRights(target, '1')).rejects.toMatchObject({ kind: 'missing-scope', status: 401, scope: 'read:space:confluence' });
     server.handle(() => ({ status: 429, headers: { 'Retry-After': '7' }, body: {} }));
     await expect(client.createRights(target, '1')).rejects.toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 7 });
     server.handle(() => ({ status: 200, body: { operations: 'all of them' } }));

@@ -70,7 +70,8 @@ describe('ConfluenceClient errors', () => {
   }
 
   const statusCases: Array<[string, FakeResponse, ConfluenceErrorKind]> = [
-    ['401', { status: 401, body: { code: 401, message: `Unauthorized; scope does not match (${TOKEN})` } }, 'unauthorized'],
+    ['401', { status: 401, body: { code: 401, message: `Unauthorized (${TOKEN})` } }, 'unauthorized'],
+    ['401 scope does not match', { status: 401, body: { code: 401, message: `Unauthorized; scope does not match (${TOKEN})` } }, 'missing-scope'],
     ['403', { status: 403, body: { message: 'Current user not permitted to use Confluence', statusCode: 403 } }, 'forbidden'],
     ['404', { status: 404, body: NOT_FOUND_BODY }, 'not-found'],
     ['400 duplicate title', { status: 400, body: DUPLICATE_TITLE_BODY }, 'duplicate-title'],
@@ -81,7 +82,7 @@ describe('ConfluenceClient errors', () => {
     ],
     ['400 other', { status: 400, body: { errors: [{ status: 400, code: 'INVALID_REQUEST_PARAMETER', title: 'Provided value {x} for spaceId is not valid', detail: null }] } }, 'invalid-request'],
     ['400 without a body', { status: 400, body: '' }, 'invalid-request'],
-    ['409', { status: 409 }, 'invalid-request'],
+    ['409', { status: 409 }, 'conflict'],
     ['413', { status: 413 }, 'too-large'],
     ['429', { status: 429 }, 'rate-limited'],
     ['500', { status: 500 }, 'unavailable'],

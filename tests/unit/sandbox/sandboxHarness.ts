@@ -17,6 +17,8 @@ export const CLIENT_ID = 'test-client';
 export const CLIENT_SECRET = 'test-client-secret-value';
 export const REDIRECT_URI = 'http://127.0.0.1:9/oauth/callback';
 export const ALL_SCOPES = ['read:space:confluence', 'read:page:confluence', 'write:page:confluence', 'offline_access'];
+/** ALL_SCOPES plus what reading, commenting on and adding to pages needs (comments, user names). */
+export const CONTENT_ACTION_SCOPES = [...ALL_SCOPES, 'read:comment:confluence', 'write:comment:confluence', 'read:user:confluence'];
 export const CLOUD_ID = DEFAULT_SANDBOX_CLOUD_ID;
 
 export interface Harness {

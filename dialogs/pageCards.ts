@@ -1,0 +1,106 @@
+/**
+ * The Adaptive Cards (schema 1.5: Teams, Web Chat and the Emulator) for search results and for a page read in chat,
+ * and the Markdown said instead where a channel shows no cards. Data from Confluence goes only into TextRuns, which
+ * no client runs Markdown on, and only http(s) links become buttons.
+ */
+import { Attachment, CardFactory } from 'botbuilder';
+import type { ExcerptPart, SearchHit } from '../services/confluence/types.js';
+import { httpUrl, literal, markdownLink } from './markdownText.js';
+
+interface TextRun {
+  type: 'TextRun';
+  text: string;
+  weight?: 'bolder';
+  highlight?: boolean;
+  isSubtle?: boolean;
+  size?: 'small' | 'medium' | 'large';
+}
+
+const run = (text: string, style: Omit<TextRun, 'type' | 'text'> = {}): TextRun => ({ type: 'TextRun', text, ...style });
+const richText = (inlines: TextRun[], extra: Record<string, unknown> = {}) => ({ type: 'RichTextBlock', inlines, ...extra });
+
+function card(body: unknown[], actions: unknown[] = []): Attachment {
+  return CardFactory.adaptiveCard({
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body,
+    actions,
+  });
+}
+
+/** "3 Nov 2026", the same for every reader and server (UTC). */
+export function shortDate(iso: string | undefined): string | undefined {
+  if (iso === undefined) return undefined;
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return undefined;
+  return at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** "Engineering (ENG) · blog post · updated 3 Nov 2026" */
+function hitDetails(hit: SearchHit): string {
+  const space = hit.spaceName && hit.spaceKey ? `${hit.spaceName} (${hit.spaceKey})` : (hit.spaceName ?? hit.spaceKey);
+  const updated = shortDate(hit.lastModified);
+  return [space, hit.type === 'blogpost' ? 'blog post' : 'page', updated && `updated ${updated}`].filter(Boolean).join(' · ');
+}
+
+/** One card for a window of results, each numbered for "open N", with its excerpt's matched words highlighted. */
+export function searchResultsCard(heading: string, hits: SearchHit[], firstNumber: number): Attachment {
+  const body: unknown[] = [richText([run(heading, { weight: 'bolder' })])];
+  hits.forEach((hit, index) => {
+    const url = httpUrl(hit.webUrl);
+    body.push({
+      type: 'Container',
+      separator: true,
+      spacing: 'medium',
+      items: [
+        richText([run(`${firstNumber + index}. `, { weight: 'bolder' }), run(hit.title, { weight: 'bolder' })]),
+        richText([run(hitDetails(hit), { isSubtle: true, size: 'small' })]),
+        ...(hit.excerpt.length > 0 ? [richText(excerptRuns(hit.excerpt))] : []),
+        ...(url === undefined ? [] : [{ type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Open', url }] }]),
+      ],
+    });
+  });
+  return card(body);
+}
+
+function excerptRuns(excerpt: ExcerptPart[]): TextRun[] {
+  return excerpt.map((part) => (part.matched ? run(part.text, { weight: 'bolder', highlight: true }) : run(part.text)));
+}
+
+/** The same results as Markdown, for channels without cards: numbered, linked, matched words in bold. */
+export function searchResultsText(heading: string, hits: SearchHit[], firstNumber: number): string {
+  const lines = hits.map((hit, index) => {
+    const excerpt = hit.excerpt.map((part) => (part.matched ? `**${literal(part.text)}**` : literal(part.text))).join('');
+    return `${firstNumber + index}\\. ${markdownLink(hit.title, hit.webUrl)} — ${literal(hitDetails(hit))}${excerpt ? `  \n${excerpt}` : ''}`;
+  });
+  return [literal(heading), lines.join('  \n')].join('\n\n');
+}
+
+/** What the page card shows, already worded. */
+export interface PageView {
+  title: string;
+  /** "Engineering (ENG) · by Ada Lovelace · updated 3 Nov 2026 (version 4)" */
+  details: string;
+  /** The start of the page as plain text. */
+  text: string;
+  webUrl?: string;
+}
+
+export function pageCard(view: PageView): Attachment {
+  const url = httpUrl(view.webUrl);
+  return card(
+    [
+      richText([run(view.title, { weight: 'bolder', size: 'large' })]),
+      richText([run(view.details, { isSubtle: true, size: 'small' })]),
+      richText([run(view.text)], { separator: true }),
+    ],
+    url === undefined ? [] : [{ type: 'Action.OpenUrl', title: 'Open in Confluence', url }],
+  );
+}
+
+export function pageText(view: PageView): string {
+  return [`**${literal(view.title)}**`, literal(view.details), ...view.text.split(/\n+/).map(literal), markdownLink('Open in Confluence', view.webUrl)]
+    .filter((line) => line !== '')
+    .join('\n\n');
+}

@@ -1,0 +1,88 @@
+/**
+ * Find, read, comment and add in each of the four authorization set-ups (System/Custom × user/pre-authorized),
+ * against the real AuthService and Confluence client with the sandbox playing Atlassian; and a connection without
+ * some of the scopes they need: the missing permission is named, and what the connection allows keeps working.
+ */
+import { chat } from '../helpers/chat.js';
+import type { DialogDriver, Turn } from '../helpers/dialogDriver.js';
+import type { AuthMode, AuthType } from '../../services/auth/types.js';
+import { DEFAULT_SCOPES } from '../../services/config/config.js';
+import { createWorld, World } from '../helpers/world.js';
+
+const setups: Array<[AuthType, AuthMode]> = [
+  ['system', 'user'],
+  ['custom', 'user'],
+  ['system', 'preauthorized'],
+  ['custom', 'preauthorized'],
+];
+
+/** Says `text`; in user mode the first request is answered with a sign-in, which is completed and resumes it. */
+async function sayAsSignedIn(world: World, bot: DialogDriver, mode: AuthMode, text: string): Promise<Turn> {
+  const turn = await bot.say(text);
+  if (mode !== 'user' || turn.signInLink === undefined) return turn;
+  const outcome = await world.completeSignIn(turn.signInLink);
+  expect(outcome.kind).toBe('user-signed-in');
+  return bot.signInCompleted();
+}
+
+describe.each(setups)('find, read, comment and add with type %s in mode %s', (type, mode) => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await createWorld({ type, mode });
+    if (mode === 'preauthorized') await world.preauthorize();
+  });
+
+  afterAll(() => world.close());
+
+  it('finds a page, reads it, comments on it and adds to it', async () => {
+    const bot = chat(world);
+    let turn = await sayAsSignedIn(world, bot, mode, 'what do we have on onboarding?');
+    expect(JSON.stringify(turn.adaptiveCards)).toMatch(/"text":"Onboarding"/);
+    turn = await bot.say('open 1');
+    expect(JSON.stringify(turn.adaptiveCards)).toMatch(/Welcome aboard\./);
+
+    turn = await bot.say(`comment: Read in ${type} ${mode}.`);
+    expect(turn.text).toMatch(/Ready to comment on \*\*Onboarding\*\*/);
+    expect((await bot.say('Post')).text).toMatch(/Done! Your comment is on \*\*Onboarding\*\*/);
+
+    turn = await bot.say(`add to Onboarding in TEAM: Checked in ${type} ${mode}.`);
+    expect(turn.text).toMatch(/Ready to add this at the end of \*\*Onboarding\*\* \(TEAM\)/);
+    expect((await bot.say('Add')).text).toMatch(/Done! Added to \*\*Onboarding\*\*, now at version \d+/);
+    const [onboarding] = await world.sandbox.findContent((content) => content.title === 'Onboarding');
+    expect(onboarding!.body).toContain(`<p>Checked in ${type} ${mode}.</p>`);
+  });
+});
+
+describe('a connection without the new scopes (a custom profile from before them)', () => {
+  let world: World;
+  const older = DEFAULT_SCOPES.filter((scope) => !['search:confluence', 'write:comment:confluence', 'read:user:confluence'].includes(scope));
+
+  beforeAll(async () => {
+    world = await createWorld({ type: 'custom', mode: 'user', customScopes: older });
+  });
+
+  afterAll(() => world.close());
+
+  it('names the missing permission for search and comments, and still reads and adds', async () => {
+    const bot = chat(world);
+    let turn = await sayAsSignedIn(world, bot, 'user', 'find onboarding');
+    expect(turn.text).toMatch(/Confluence did not let me search Confluence: this connection was not given the permission to \*\*search Confluence\*\* \(`search:confluence`\)/);
+    expect(turn.text).toMatch(/An administrator must add it to the Atlassian app of this bot; then say \*\*sign out\*\* and \*\*retry\*\*/);
+    expect(turn.buttons).toEqual(expect.arrayContaining(['Retry', 'Cancel']));
+    await bot.say('cancel');
+
+    // Read works (no author name without read:user:confluence), and so does adding to the page.
+    turn = await bot.say('show Onboarding in TEAM');
+    const card = JSON.stringify(turn.adaptiveCards);
+    expect(card).toMatch(/Welcome aboard\./);
+    expect(card).not.toMatch(/ · by /);
+    turn = await bot.say('comment: Nice.');
+    turn = await bot.say('Post');
+    expect(turn.text).toMatch(/permission to \*\*add comments\*\* \(`write:comment:confluence`\)/);
+    await bot.say('cancel');
+
+    turn = await bot.say('add to Onboarding in TEAM: one more line');
+    expect((await bot.say('Add')).text).toMatch(/Done! Added to \*\*Onboarding\*\*/);
+  });
+});
