@@ -259,7 +259,10 @@ export const messages = {
   addToPageButton: 'Add to this page',
   afterPage: 'Say **comment** to comment on it, **add to this page** to add lines at its end, or ask me something else.',
   emptyPage: '(This page has no text yet.)',
-  pageContinues: '… continued in Confluence.',
+  latestComments: 'Latest comments',
+  olderComments: 'Older comments are in Confluence.',
+  someone: 'Someone',
+  pageContinues: '(Continued in Confluence.)',
 
   textBlank: 'There is nothing to send in that. Please type the text.',
   textTooLarge: (bytes: number) => `That text is ${(bytes / 1024 / 1024).toFixed(1)} MB; Confluence accepts at most 5 MB. Please send a shorter one.`,

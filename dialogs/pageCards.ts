@@ -77,6 +77,12 @@ export function searchResultsText(heading: string, hits: SearchHit[], firstNumbe
   return [literal(heading), lines.join('  \n')].join('\n\n');
 }
 
+/** A comment as the page card shows it: "Casey Colleague · 3 Nov 2026", then the start of its text. */
+export interface CommentView {
+  heading: string;
+  text: string;
+}
+
 /** What the page card shows, already worded. */
 export interface PageView {
   title: string;
@@ -84,6 +90,8 @@ export interface PageView {
   details: string;
   /** The start of the page as plain text. */
   text: string;
+  /** The newest comments, and the line that says there are more (when there are). */
+  comments?: { heading: string; shown: CommentView[]; more?: string };
   webUrl?: string;
 }
 
@@ -93,14 +101,49 @@ export function pageCard(view: PageView): Attachment {
     [
       richText([run(view.title, { weight: 'bolder', size: 'large' })]),
       richText([run(view.details, { isSubtle: true, size: 'small' })]),
-      richText([run(view.text)], { separator: true }),
+      ...textBlocks(view.text),
+      ...commentBlocks(view.comments),
     ],
     url === undefined ? [] : [{ type: 'Action.OpenUrl', title: 'Open in Confluence', url }],
   );
 }
 
+/**
+ * One block per line, since clients differ in whether a line break inside a TextRun shows; a blank line (a new
+ * paragraph) becomes space above the next block.
+ */
+function textBlocks(text: string): unknown[] {
+  const blocks: unknown[] = [];
+  let spaced = true;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') {
+      spaced = true;
+      continue;
+    }
+    blocks.push(richText([run(line)], blocks.length === 0 ? { separator: true } : { spacing: spaced ? 'medium' : 'none' }));
+    spaced = false;
+  }
+  return blocks;
+}
+
+function commentBlocks(comments: PageView['comments']): unknown[] {
+  if (comments === undefined || comments.shown.length === 0) return [];
+  return [
+    richText([run(comments.heading, { weight: 'bolder', size: 'small' })], { separator: true, spacing: 'medium' }),
+    ...comments.shown.map((comment) => richText([run(`${comment.heading}: `, { isSubtle: true, size: 'small' }), run(comment.text, { size: 'small' })])),
+    ...(comments.more ? [richText([run(comments.more, { isSubtle: true, size: 'small' })])] : []),
+  ];
+}
+
 export function pageText(view: PageView): string {
-  return [`**${literal(view.title)}**`, literal(view.details), ...view.text.split(/\n+/).map(literal), markdownLink('Open in Confluence', view.webUrl)]
+  const comments = view.comments && view.comments.shown.length > 0 ? view.comments : undefined;
+  return [
+    `**${literal(view.title)}**`,
+    literal(view.details),
+    ...view.text.split(/\n+/).map(literal),
+    ...(comments ? [`**${literal(comments.heading)}**`, ...comments.shown.map((c) => `${literal(c.heading)}: ${literal(c.text)}`), ...(comments.more ? [literal(comments.more)] : [])] : []),
+    markdownLink('Open in Confluence', view.webUrl),
+  ]
     .filter((line) => line !== '')
     .join('\n\n');
 }

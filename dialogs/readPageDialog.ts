@@ -6,13 +6,13 @@ import { ActionTypes, MessageFactory } from 'botbuilder';
 import { DialogTurnResult, WaterfallStepContext } from './dialogsLib.js';
 import { TextAnswerPrompt } from './answerPrompt.js';
 import { storageToText } from '../services/confluence/storageText.js';
-import type { ConfluenceApi, ConfluenceTarget, ContentDetail } from '../services/confluence/types.js';
+import type { ConfluenceApi, ConfluenceTarget, RecentComments } from '../services/confluence/types.js';
 import type { Logger } from '../services/logging/logger.js';
 import type { ConfluenceAccess } from './confluenceAccess.js';
 import { rendersCards } from './cards.js';
 import { ConfluenceError } from './failures.js';
 import { messages } from './messages.js';
-import { pageCard, pageText, PageView, shortDate } from './pageCards.js';
+import { CommentView, pageCard, pageText, PageView, shortDate } from './pageCards.js';
 import { PageDialog } from './pageDialog.js';
 import type { ConversationEnd, PageChoice, PageDraft } from './pageDraft.js';
 import { followUpFor, READ_PAGE_DIALOG } from './pageFollowUps.js';
@@ -22,6 +22,9 @@ export { READ_PAGE_DIALOG } from './pageFollowUps.js';
 
 const NEXT_PROMPT = 'readNextPrompt';
 const PREVIEW_CHARACTERS = 600;
+/** The newest comments the card shows, and how much of each. */
+const SHOWN_COMMENTS = 3;
+const COMMENT_CHARACTERS = 160;
 
 export class ReadPageDialog extends PageDialog {
   constructor(access: ConfluenceAccess, logger: Logger, sitePreference: SitePreference) {
@@ -59,10 +62,16 @@ export class ReadPageDialog extends PageDialog {
     return step.endDialog({ followUp } satisfies ConversationEnd);
   }
 
-  /** The page as the card shows it; the author's name only when the connection may read people's names. */
+  /**
+   * The page as the card shows it. The author's and commenters' names, and the comments, only when the connection
+   * may read them: a card without them is still the page.
+   */
   private async viewOf(api: ConfluenceApi, target: ConfluenceTarget, page: PageChoice): Promise<PageView> {
     const content = await api.getContent(target, { type: page.type, id: page.id });
-    const author = await this.authorName(api, target, content);
+    const recent = await this.optional('comments', () => api.recentComments(target, { type: page.type, id: page.id }, SHOWN_COMMENTS));
+    const accountIds = [content.authorId, ...(recent?.comments ?? []).map((comment) => comment.authorId)].filter((id): id is string => id !== undefined);
+    const names = accountIds.length === 0 ? undefined : await this.optional('names', () => api.userNames(target, accountIds));
+    const author = content.authorId === undefined ? undefined : names?.get(content.authorId);
     const updated = shortDate(content.version.createdAt);
     const space = page.spaceName && page.spaceKey ? `${page.spaceName} (${page.spaceKey})` : (page.spaceName ?? page.spaceKey);
     const details = [
@@ -75,21 +84,31 @@ export class ReadPageDialog extends PageDialog {
       .join(' · ');
     const { text, truncated } = await storageToText(content.storage, PREVIEW_CHARACTERS);
     const shown = text === '' ? messages.emptyPage : truncated ? `${text}\n\n${messages.pageContinues}` : text;
-    return { title: content.title, details, text: shown, webUrl: content.webUrl };
+    const comments = recent === undefined ? undefined : commentsView(recent, names);
+    return { title: content.title, details, text: shown, webUrl: content.webUrl, ...(comments ? { comments } : {}) };
   }
 
-  private async authorName(api: ConfluenceApi, target: ConfluenceTarget, content: ContentDetail): Promise<string | undefined> {
-    const accountId = content.authorId;
-    if (accountId === undefined) return undefined;
+  /** What a card can go without: undefined when it fails for any reason but an expired token (which signs in again). */
+  private async optional<T>(what: string, read: () => Promise<T>): Promise<T | undefined> {
     try {
-      return (await api.userNames(target, [accountId])).get(accountId);
+      return await read();
     } catch (error) {
-      // A name is a nicety: without the permission to read it (or when it fails), the card goes without.
       if (error instanceof ConfluenceError && error.kind !== 'unauthorized') {
-        this.logger.info('author name not shown', { kind: error.kind });
+        this.logger.info('page card shown without a part', { part: what, kind: error.kind });
         return undefined;
       }
       throw error;
     }
   }
+}
+
+function commentsView(recent: RecentComments, names: Map<string, string> | undefined): PageView['comments'] | undefined {
+  const shown: CommentView[] = recent.comments.map((comment) => {
+    const by = (comment.authorId && names?.get(comment.authorId)) || messages.someone;
+    const when = shortDate(comment.createdAt);
+    const { text } = storageToText(comment.storage, COMMENT_CHARACTERS);
+    return { heading: when ? `${by} · ${when}` : by, text: text.replace(/\s+/g, ' ') };
+  });
+  if (shown.length === 0) return undefined;
+  return { heading: messages.latestComments, shown, ...(recent.more ? { more: messages.olderComments } : {}) };
 }

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { withCallDeadline } from '../http/callDeadline.js';
 import { axios } from '../http/sharedAxios.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { createdCommentSchema, footerCommentBody, toCreatedComment } from './comments.js';
+import { commentListSchema, createdCommentSchema, footerCommentBody, toCreatedComment, toRecentComments } from './comments.js';
 import {
   appendUpdate,
   collectionPath,
@@ -55,6 +55,7 @@ import type {
   NewContent,
   PageChunk,
   PageSummary,
+  RecentComments,
   SearchResults,
   Space,
 } from './types.js';
@@ -309,6 +310,22 @@ export class ConfluenceClient implements ConfluenceApi {
       addDisplayNames(names, batch, answer);
     }
     return names;
+  }
+
+  async recentComments(target: ConfluenceTarget, ref: ContentRef, limit: number): Promise<RecentComments> {
+    if (!CONTENT_ID.test(ref.id)) throw new ConfluenceError('not-found', `Not a Confluence ${ref.type} id (recent comments)`);
+    const size = String(Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(limit))));
+    const answer = await this.send(
+      target,
+      {
+        operation: 'list footer comments',
+        scope: SCOPES.readComment,
+        method: 'GET',
+        path: apiPath(`${collectionPath(ref.type)}/${ref.id}/footer-comments`, { 'body-format': 'storage', sort: '-created-date', limit: size }),
+      },
+      commentListSchema,
+    );
+    return toRecentComments(answer);
   }
 
   /** Sent once: a comment whose request timed out may have been posted, and a second one would show twice. */

@@ -11,6 +11,8 @@ export const SCOPES = {
   writePage: 'write:page:confluence',
   /** `GET /wiki/rest/api/search` (v1 CQL search). */
   search: 'search:confluence',
+  /** `GET /pages/{id}/footer-comments`, `/blogposts/{id}/footer-comments`. */
+  readComment: 'read:comment:confluence',
   /** `POST /footer-comments`. */
   writeComment: 'write:comment:confluence',
   /** `POST /users-bulk`. */

@@ -56,6 +56,8 @@ const SELECTORS: SelectorDefinition[] = [
   ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((name) => ({ selector: name, options: { uppercase: false } })),
   { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
   { selector: 'ul', options: { itemPrefix: '• ' } },
+  // The editor wraps every list item's text in a paragraph; read as blocks, each item would stand a blank line apart.
+  { selector: 'li > p', format: 'inline' },
 ];
 
 /** What a self-closed `<ac:parameter … />` may have swallowed (see above); a parameter's own content is never text to show. */
@@ -130,7 +132,7 @@ export function storageToText(storage: string, maxChars: number = DEFAULT_MAX_CH
   const limit = Math.max(1, Math.floor(maxChars));
   const inputCut = storage.length > MAX_INPUT_CHARS;
   converter ??= createConverter();
-  const text = collapseWhitespace(converter(inputCut ? storage.slice(0, MAX_INPUT_CHARS) : storage));
+  const text = tidyLines(converter(inputCut ? storage.slice(0, MAX_INPUT_CHARS) : storage));
   if (text.length <= limit) return { text, truncated: inputCut };
   return { text: cutAtWord(text, limit), truncated: true };
 }
@@ -140,15 +142,24 @@ function createConverter(): compiledFunction {
   return compile({ wordwrap: false, selectors: SELECTORS, formatters: FORMATTERS });
 }
 
-function collapseWhitespace(text: string): string {
-  return text.split(/\s+/u).filter((word) => word !== '').join(' ');
+/**
+ * The lines as a reader sees them: a heading, each list item and each paragraph on its own line, paragraphs apart by
+ * one blank line; within a line, runs of spaces are one space.
+ */
+function tidyLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/[^\S\n]+/gu, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /** At most `limit` characters with the ellipsis, ending at a word boundary when one is near. */
 function cutAtWord(text: string, limit: number): string {
   const hard = withoutHalfPair(text.slice(0, Math.max(0, limit - ELLIPSIS.length)));
-  const space = hard.lastIndexOf(' ');
-  const keepHardCut = text[hard.length] === ' ' || space <= 0 || hard.length - space > MAX_WORD_BACKTRACK;
+  const space = Math.max(hard.lastIndexOf(' '), hard.lastIndexOf('\n'));
+  const keepHardCut = /\s/u.test(text[hard.length] ?? '') || space <= 0 || hard.length - space > MAX_WORD_BACKTRACK;
   return `${(keepHardCut ? hard : hard.slice(0, space)).trimEnd()}${ELLIPSIS}`;
 }
 

@@ -125,6 +125,24 @@ export interface CreatedComment {
   webUrl?: string;
 }
 
+/** A footer comment as the page card shows it. */
+export interface CommentSummary {
+  id: string;
+  /** Account id of whoever wrote (the current version of) it. */
+  authorId?: string;
+  /** ISO date-time. */
+  createdAt?: string;
+  /** The comment in storage format. */
+  storage: string;
+}
+
+export interface RecentComments {
+  /** Newest first. */
+  comments: CommentSummary[];
+  /** Whether there are older ones than these. */
+  more: boolean;
+}
+
 export interface Append {
   /** The content as read (its version number and body are what the update is based on). */
   base: ContentDetail;
@@ -180,6 +198,8 @@ export interface ConfluenceApi {
    * are left out of the map.
    */
   userNames(target: ConfluenceTarget, accountIds: string[]): Promise<Map<string, string>>;
+  /** The newest footer comments under a page or blog post, at most `limit` (scope read:comment:confluence). */
+  recentComments(target: ConfluenceTarget, ref: ContentRef, limit: number): Promise<RecentComments>;
   /** A footer comment under a page or blog post (`POST /footer-comments`). */
   addFooterComment(target: ConfluenceTarget, comment: NewComment): Promise<CreatedComment>;
   /**

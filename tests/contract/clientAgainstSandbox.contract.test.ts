@@ -109,6 +109,8 @@ describe('Confluence client ⇄ sandbox, validated against the official v2 OpenA
       expect([...names.values()]).toEqual(['Sandbox User']);
       const comment = await client.addFooterComment(target, { on: ref, bodyMarkdown: 'Checked by the **contract** test.' });
       expect(comment.webUrl).toMatch(/^http:\/\/localhost:\d+\/sandbox\/wiki\/.+focusedCommentId=/);
+      const recent = await client.recentComments(target, ref, 3);
+      expect(recent).toEqual({ comments: [expect.objectContaining({ id: comment.id, storage: expect.stringContaining('<strong>contract</strong>') })], more: false });
       const appended = await client.appendToContent(target, { base: read, additionMarkdown: '- one more line', message: 'Added from chat' });
       expect(appended.version).toBe(2);
       // The same base again is a stale version: Confluence's 409, and nothing overwritten.
@@ -127,6 +129,8 @@ describe('Confluence client ⇄ sandbox, validated against the official v2 OpenA
         'GET /blogposts/{id} 200',
         'POST /users-bulk 200',
         'POST /footer-comments 201',
+        'GET /pages/{id}/footer-comments 200',
+        'GET /blogposts/{id}/footer-comments 200',
         'PUT /pages/{id} 200',
         'PUT /blogposts/{id} 200',
         'PUT /pages/{id} 409',

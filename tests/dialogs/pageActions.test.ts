@@ -78,6 +78,15 @@ describe('find, read, comment and add', () => {
     expect(turn.text).toMatch(/Done! Your comment is on \*\*Onboarding\*\*: http/);
     const onboarding = await contentTitled('Onboarding', 'TEAM');
     expect(onboarding.comments?.map((comment) => comment.body)).toContainEqual(expect.stringContaining('<em>everyone</em>'));
+
+    // Read again, the card ends with the newest comments, their authors and days.
+    await world.sandbox.addComment(onboarding.id, { body: '<p>Glad you are here.</p>' });
+    const again = await chat(world).say('show Onboarding in TEAM');
+    const texts = JSON.stringify(again.adaptiveCards);
+    expect(texts).toMatch(/"text":"Latest comments"/);
+    expect(texts).toMatch(/"text":"Casey Colleague · \d{1,2} \w{3} \d{4}: "\S*,\{"type":"TextRun","text":"Glad you are here\."/);
+    expect(texts).toMatch(/"text":"Sandbox User · \d{1,2} \w{3} \d{4}: "\S*,\{"type":"TextRun","text":"Welcome, everyone!"/);
+    expect(texts.indexOf('Glad you are here.')).toBeLessThan(texts.indexOf('Welcome, everyone!'));
   });
 
   it('adds lines to the end of a page from one sentence, after showing them and the version', async () => {

@@ -220,6 +220,54 @@ describe('ConfluenceClient content', () => {
     });
   });
 
+  describe('recentComments', () => {
+    const comment = (id: string, authorId: string | undefined, value: string) => ({
+      id,
+      status: 'current',
+      title: 'Re: Meeting notes',
+      pageId: '4001',
+      version: { createdAt: '2026-11-30T10:00:00.000Z', message: '', number: 1, minorEdit: false, ...(authorId ? { authorId } : {}) },
+      body: { storage: { representation: 'storage', value } },
+      _links: { webui: `/spaces/TEAM/pages/4001?focusedCommentId=${id}` },
+    });
+
+    it('asks for the newest first, with storage bodies, and says when there are older ones', async () => {
+      server.handle(() => ({
+        status: 200,
+        body: { results: [comment('9002', '557058:b', '<p>Second</p>'), comment('9001', undefined, '<p>First</p>')], _links: { next: '/wiki/api/v2/pages/4001/footer-comments?cursor=abc' } },
+      }));
+
+      const recent = await client.recentComments(target, { type: 'page', id: '4001' }, 2);
+
+      expect(recent).toEqual({
+        comments: [
+          { id: '9002', authorId: '557058:b', createdAt: '2026-11-30T10:00:00.000Z', storage: '<p>Second</p>' },
+          { id: '9001', createdAt: '2026-11-30T10:00:00.000Z', storage: '<p>First</p>' },
+        ],
+        more: true,
+      });
+      expect(server.requests[0]!.path).toBe(`${v2}/pages/4001/footer-comments`);
+      expect(Object.fromEntries(server.requests[0]!.query)).toEqual({ 'body-format': 'storage', sort: '-created-date', limit: '2' });
+      expect(validateResponse('GET', '/pages/{id}/footer-comments', 200, { results: [comment('9001', '557058:a', '<p>x</p>')] })).toEqual([]);
+    });
+
+    it('reads a blog post\'s from its own collection, and none as none', async () => {
+      server.handle(() => ({ status: 200, body: { results: [], _links: {} } }));
+
+      expect(await client.recentComments(target, { type: 'blogpost', id: '5001' }, 3)).toEqual({ comments: [], more: false });
+      expect(server.requests[0]!.path).toBe(`${v2}/blogposts/5001/footer-comments`);
+    });
+
+    it('names read:comment:confluence when the token lacks it, and refuses a bad id without a request', async () => {
+      server.handle(() => ({ status: 401, body: { code: 401, message: 'Unauthorized; scope does not match' }, headers: { 'X-Failure-Category': 'FAILURE_CLIENT_SCOPE_CHECK' } }));
+
+      const failure = await failureOf(client.recentComments(target, { type: 'page', id: '4001' }, 3));
+      expect([failure.kind, failure.scope]).toEqual(['missing-scope', 'read:comment:confluence']);
+      expect((await failureOf(client.recentComments(target, { type: 'page', id: '../4001' }, 3))).kind).toBe('not-found');
+      expect(server.requests).toHaveLength(1);
+    });
+  });
+
   describe('addFooterComment', () => {
     const created = (links: Record<string, unknown> | undefined): FakeResponse => ({
       status: 201,

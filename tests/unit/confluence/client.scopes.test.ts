@@ -36,6 +36,7 @@ const CALLS: Array<[string, string, (api: ConfluenceApi, target: ConfluenceTarge
   ['createContent', SCOPES.writePage, (api, t) => api.createContent(t, { spaceId: '98306', type: 'page', title: 'Plans', bodyMarkdown: 'Hi' })],
   ['appendToContent', SCOPES.writePage, (api, t) => api.appendToContent(t, { base: BASE, additionMarkdown: 'More', message: 'm' })],
   ['searchContent', SCOPES.search, (api, t) => api.searchContent(t, { text: 'notes' }, 5)],
+  ['recentComments', SCOPES.readComment, (api, t) => api.recentComments(t, { type: 'page', id: '4001' }, 3)],
   ['addFooterComment', SCOPES.writeComment, (api, t) => api.addFooterComment(t, { on: { type: 'page', id: '4001' }, bodyMarkdown: 'Nice' })],
   ['userNames', SCOPES.readUser, (api, t) => api.userNames(t, ['557058:a'])],
 ];
@@ -66,6 +67,26 @@ describe('ConfluenceClient scopes and conflicts', () => {
 
   afterEach(async () => {
     await server.close();
+  });
+
+  it('covers every call of the ConfluenceApi', () => {
+    // Typed as a record of the interface's keys, so a call added to ConfluenceApi does not compile until named here.
+    const apiCalls: Record<keyof ConfluenceApi, true> = {
+      listSpaces: true,
+      getSpaceByKey: true,
+      titleExists: true,
+      createContent: true,
+      createRights: true,
+      listPagesChunk: true,
+      searchContent: true,
+      findByTitle: true,
+      getContent: true,
+      userNames: true,
+      recentComments: true,
+      addFooterComment: true,
+      appendToContent: true,
+    };
+    expect(new Set(CALLS.map(([name]) => name))).toEqual(new Set(Object.keys(apiCalls)));
   });
 
   it.each(CALLS)('%s names %s when the token lacks it, without retrying', async (name, scope, call) => {

@@ -22,15 +22,37 @@ const RELEASE_NOTES = [
 ].join('\n');
 
 describe('storageToText', () => {
-  it('keeps the words people wrote, in order, with whitespace collapsed', () => {
+  it('keeps the words people wrote, in order, a line per heading, paragraph, row and list item', () => {
     const { text, truncated } = storageToText(RELEASE_NOTES, 10_000);
 
     expect(truncated).toBe(false);
     expect(text).toBe(
-      'Release 2.4 Shipped on 2026-11-30. Thanks to everyone who tested it – especially ! ' +
-        'Read the Upgrade guide before upgrading. npm ci && npm run migrate -- --to 2.4 ' +
-        'Also see the FAQ and the status page. Changes Area Change Search Twice as fast • Dark mode • Fewer clicks Announce it',
+      [
+        'Release 2.4',
+        '',
+        'Shipped on 2026-11-30. Thanks to everyone who tested it – especially !',
+        '',
+        'Read the Upgrade guide before upgrading.',
+        '',
+        'npm ci && npm run migrate -- --to 2.4',
+        '',
+        'Also see the FAQ and the status page.',
+        '',
+        'Changes',
+        '',
+        'Area Change',
+        'Search Twice as fast',
+        '',
+        '• Dark mode',
+        '• Fewer clicks',
+        '',
+        'Announce it',
+      ].join('\n'),
     );
+  });
+
+  it('collapses runs of spaces within a line and of blank lines between paragraphs', () => {
+    expect(storageToText('<p>a  \t  b</p>\n\n\n<p>   c</p><p></p><p></p><p>d</p>').text).toBe('a b\n\nc\n\nd');
   });
 
   it('leaves out macro parameters, images, attachments, task states and link targets', () => {
@@ -44,7 +66,7 @@ describe('storageToText', () => {
 
   it('reads the text after an empty storage element that HTML parsing does not close', () => {
     expect(storageToText('<p><ac:emoticon ac:name="tick" /> Done, <time datetime="2026-01-02" /> as planned</p><p>Next</p>').text).toBe(
-      'Done, 2026-01-02 as planned Next',
+      'Done, 2026-01-02 as planned\n\nNext',
     );
     // A self-closed parameter before the body must not take the body with it.
     expect(

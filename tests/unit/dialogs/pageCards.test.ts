@@ -41,17 +41,24 @@ describe('search results', () => {
 });
 
 describe('the page card', () => {
-  const view = { title: 'Plan <b>', details: 'Engineering (ENG) · by Ada', text: 'First line.\nSecond *line*.', webUrl: 'https://site.example/wiki/p' };
+  const view = { title: 'Plan <b>', details: 'Engineering (ENG) · by Ada', text: 'First line.\nSecond *line*.\n\nNew paragraph.', webUrl: 'https://site.example/wiki/p' };
 
-  it('shows the title, the details and the text as TextRuns, with Open in Confluence', () => {
-    const json = JSON.stringify(pageCard(view).content);
+  it('shows the title, the details and each line of the text as TextRuns, with Open in Confluence', () => {
+    const content = pageCard(view).content as { body: Array<{ inlines: Array<{ text: string }>; spacing?: string; separator?: boolean }> };
+    const json = JSON.stringify(content);
     expect(json).toContain('"text":"Plan <b>"');
-    expect(json).toContain('"text":"First line.\\nSecond *line*."');
+    expect(content.body.slice(2).map((block) => [block.inlines[0]!.text, block.separator ?? false, block.spacing])).toEqual([
+      ['First line.', true, undefined],
+      ['Second *line*.', false, 'none'],
+      ['New paragraph.', false, 'medium'],
+    ]);
     expect(json).toContain('{"type":"Action.OpenUrl","title":"Open in Confluence","url":"https://site.example/wiki/p"}');
   });
 
   it('escapes the same in text', () => {
-    expect(pageText(view)).toBe('**Plan &lt;b&gt;**\n\nEngineering (ENG) · by Ada\n\nFirst line.\n\nSecond \\*line\\*.\n\n[Open in Confluence](https://site.example/wiki/p)');
+    expect(pageText(view)).toBe(
+      '**Plan &lt;b&gt;**\n\nEngineering (ENG) · by Ada\n\nFirst line.\n\nSecond \\*line\\*.\n\nNew paragraph.\n\n[Open in Confluence](https://site.example/wiki/p)',
+    );
   });
 });
 
