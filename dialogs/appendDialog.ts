@@ -83,7 +83,7 @@ export class AppendDialog extends PageWritingDialog {
       });
     } catch (error) {
       if (error instanceof ConfluenceError && (error.kind === 'not-found' || error.kind === 'forbidden')) {
-        await step.context.sendActivity(error.kind === 'not-found' ? messages.pageGone(page.title) : messages.cannotEdit(page.title));
+        await step.context.sendActivity(await this.refusal(step, messages.cannotEdit));
         return step.endDialog({ reroute: false } satisfies ConversationEnd);
       }
       throw error;

@@ -59,7 +59,7 @@ export class CommentDialog extends PageWritingDialog {
       return step.endDialog({ reroute: false } satisfies ConversationEnd);
     } catch (error) {
       if (error instanceof ConfluenceError && (error.kind === 'not-found' || error.kind === 'forbidden')) {
-        await step.context.sendActivity(error.kind === 'not-found' ? messages.pageGone(page.title) : messages.cannotComment(page.title));
+        await step.context.sendActivity(await this.refusal(step, messages.cannotComment));
         return step.endDialog({ reroute: false } satisfies ConversationEnd);
       }
       throw error;

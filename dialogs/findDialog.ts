@@ -29,8 +29,11 @@ const TEXT_PROMPT = 'findTextPrompt';
 const NEXT_PROMPT = 'findNextPrompt';
 
 export const RESULTS_WINDOW = 5;
-/** The results "open N" can name; later ones are still shown, and opened by their button. */
-const REMEMBERED_RESULTS = 100;
+/**
+ * The results "open N" can name; later ones are still shown, and opened by their button. Each is kept in dialog
+ * state, which every turn of the conversation writes, so ten cards' worth.
+ */
+const REMEMBERED_RESULTS = 50;
 /** Longer than anyone types a search; the words are cut to 32 anyway (cql.ts). */
 const MAX_SEARCH_TEXT = 500;
 
@@ -39,7 +42,10 @@ interface ResultsState {
   query: SearchQuery;
   next?: string;
   totalSize?: number;
+  /** The results "open N" can name (the first REMEMBERED_RESULTS shown). */
   shown: PageChoice[];
+  /** How many results have been shown in all. */
+  count: number;
   /** The number of the first result on the card just shown. */
   windowStart: number;
   /** The user said "more" and then had to sign in or retry: show the next results without asking again. */
@@ -86,13 +92,13 @@ export class FindDialog extends ConfluenceDialog<FindDraft> {
       return step.endDialog({ reroute: false } satisfies ConversationEnd);
     }
     await this.sendResults(step, draft, results, 1);
-    return this.continueWith(step, { draft, query, next: results.next, totalSize: results.totalSize, shown: [], windowStart: 1 }, results.hits);
+    return this.continueWith(step, { draft, query, next: results.next, totalSize: results.totalSize, shown: [], count: 0, windowStart: 1 }, results.hits);
   }
 
   private async askNextStep(step: WaterfallStepContext<ResultsState>): Promise<DialogTurnResult> {
     const state = step.options;
     if (state.resume) return step.next('more');
-    const [first, last] = [state.windowStart, state.shown.length];
+    const [first, last] = [state.windowStart, state.count];
     const buttons = [
       ...(state.next === undefined ? [] : [{ type: ActionTypes.ImBack, title: messages.moreButton, value: 'more' }]),
       { type: ActionTypes.ImBack, title: messages.openButton(first), value: `open ${first}` },
@@ -106,7 +112,7 @@ export class FindDialog extends ConfluenceDialog<FindDraft> {
     if (!/^(more|next|more please|show more|continue|m)$/i.test(answer)) {
       const followUp = followUpFor(answer, (number) => state.shown[number - 1], state.draft.site);
       if (followUp === 'unknown-number') {
-        await step.context.sendActivity(messages.noSuchResult(state.shown.length));
+        await step.context.sendActivity(messages.noSuchResult(state.count, state.shown.length));
         return step.replaceDialog(RESULTS_LOOP, state);
       }
       return step.endDialog(followUp === undefined ? ({ reroute: true } satisfies ConversationEnd) : ({ followUp } satisfies ConversationEnd));
@@ -132,8 +138,8 @@ export class FindDialog extends ConfluenceDialog<FindDraft> {
       await step.context.sendActivity(messages.endOfResults);
       return step.endDialog({ reroute: false } satisfies ConversationEnd);
     }
-    await this.sendResults(step, state.draft, results, state.shown.length + 1);
-    const windowStart = state.shown.length + 1;
+    const windowStart = state.count + 1;
+    await this.sendResults(step, state.draft, results, windowStart);
     return this.continueWith(step, { ...state, next: results.next, totalSize: results.totalSize ?? state.totalSize, windowStart }, results.hits);
   }
 
@@ -153,7 +159,7 @@ export class FindDialog extends ConfluenceDialog<FindDraft> {
 
   private async continueWith(step: WaterfallStepContext, state: ResultsState, hits: SearchHit[]): Promise<DialogTurnResult> {
     const shown = [...state.shown, ...hits.map(toChoice)].slice(0, REMEMBERED_RESULTS);
-    return step.replaceDialog(RESULTS_LOOP, { ...state, shown } satisfies ResultsState);
+    return step.replaceDialog(RESULTS_LOOP, { ...state, shown, count: state.count + hits.length } satisfies ResultsState);
   }
 
   /** What to try next: other words, and in one space a button that searches them all (quoted: taken whole). */

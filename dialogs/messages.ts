@@ -237,7 +237,11 @@ export const messages = {
   afterResults: (first: number, last: number, more: boolean) =>
     `Say **open ${first}**${last > first ? ` (or another number up to ${last})` : ''} to read it here${more ? ', **more** for the next 5,' : ''} or ask me something else.`,
   openButton: (number: number) => `Open ${number}`,
-  noSuchResult: (shown: number) => `There is no result with that number: I showed ${count(shown, 'result')}. Say **open 1** to **open ${shown}**.`,
+  /** `remembered`: how many of the `shown` results "open N" reaches; later ones open with their button. */
+  noSuchResult: (shown: number, remembered: number) =>
+    remembered < shown
+      ? `I can open the first ${remembered} results by number (**open 1** to **open ${remembered}**); use the **Open** button of a later one.`
+      : `There is no result with that number: I showed ${count(shown, 'result')}. Say **open 1** to **open ${shown}**.`,
   endOfResults: 'That was the last result.',
   searchExpired: 'That search can no longer be continued, so I ran it again from the start.',
   noResults: (text: string, spaceKey: string | undefined) =>
@@ -276,7 +280,7 @@ export const messages = {
     return `Done! Your comment is on **${literal(title)}**${target === undefined ? '.' : `: ${target}`}`;
   },
   cannotComment: (title: string) =>
-    `Confluence did not let you comment on **${literal(title)}**: you lack permission to add comments there. Ask a space administrator.`,
+    `Confluence did not let you comment on **${literal(title)}**: you can read it but lack permission to add comments there. Nothing was posted; ask a space administrator.`,
 
   askAddition: (title: string) =>
     `What should I add at the end of **${literal(title)}**? Markdown works (lists, headings, **bold**, links…).`,
@@ -288,7 +292,7 @@ export const messages = {
   appendChoices: ['Add', 'Change', 'Cancel'],
   pageUnchanged: 'The page was not changed.',
   cannotEdit: (title: string) =>
-    `Confluence did not let you edit **${literal(title)}**: you can read it but lack permission to change it. Ask a space administrator.`,
+    `Confluence did not let you edit **${literal(title)}**: you can read it but lack permission to change it. Nothing was changed; ask a space administrator.`,
   pageChangedMeanwhile: (title: string, version: number, by: string | undefined) =>
     `${by ? literal(by) : 'Someone else'} saved **${literal(title)}** in the meantime (it is now at version ${version}), so I added nothing: their change stays as it is. Your text is kept; check it against the new version and confirm again.`,
   appended: (title: string, version: number, url: string) => {

@@ -29,12 +29,16 @@ function card(body: unknown[], actions: unknown[] = []): Attachment {
   });
 }
 
+/** Made once: `toLocaleDateString` with options builds a new formatter on every call, a tenth of a millisecond each. */
+let dayFormat: Intl.DateTimeFormat | undefined;
+
 /** "3 Nov 2026", the same for every reader and server (UTC). */
 export function shortDate(iso: string | undefined): string | undefined {
   if (iso === undefined) return undefined;
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return undefined;
-  return at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  dayFormat ??= new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return dayFormat.format(at);
 }
 
 /** "Engineering (ENG) · blog post · updated 3 Nov 2026" */

@@ -54,7 +54,7 @@ export abstract class PageDialog extends ConfluenceDialog<PageDraft> {
     const labels = candidates.map(candidateLabel);
     return step.prompt(PAGE_CHOICE_PROMPT, {
       prompt: found.exact.length > 1 ? messages.severalPagesTitled(title.slice(0, 200)) : messages.didYouMeanPage(title.slice(0, 200), draft.space?.key),
-      choices: labels.map((value, index) => ({ value, synonyms: [String(index + 1)] })),
+      choices: labels.map((value, index) => ({ value, synonyms: [String(index + 1), ...uniqueTitle(candidates, index)] })),
     });
   }
 
@@ -96,7 +96,13 @@ export abstract class PageDialog extends ConfluenceDialog<PageDraft> {
   }
 }
 
-/** "Release notes — Engineering (ENG), blog post": a button, and the whole answer that picks it. */
+/** A candidate's title, as an answer that picks it, when no other candidate has the same one. */
+function uniqueTitle(candidates: PageChoice[], index: number): string[] {
+  const title = candidates[index]!.title.toLowerCase();
+  return candidates.filter((candidate) => candidate.title.toLowerCase() === title).length === 1 ? [candidates[index]!.title] : [];
+}
+
+/** "1. Release notes (ENG), blog post": a button, and the whole answer that picks it. */
 function candidateLabel(page: PageChoice, index: number): string {
   const where = page.spaceKey ?? page.spaceName;
   const label = `${index + 1}. ${page.title}${where ? ` (${where})` : ''}${page.type === 'blogpost' ? ', blog post' : ''}`;

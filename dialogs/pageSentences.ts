@@ -84,9 +84,12 @@ function findRequest(words: string | undefined): PageRequest {
   return clean({ intent: 'find' as const, text: searched, space });
 }
 
+/** "the page Runbook": the kind of content said before the title is not part of it. */
+const KIND_BEFORE_TITLE = /^(?:the\s+)?(?:page|blog ?post|post)\s+(?=\S)/i;
+
 function mention(target: string | undefined): PageMention {
   if (target === undefined) return {};
-  const trimmed = target.trim();
+  const trimmed = target.trim().replace(KIND_BEFORE_TITLE, '');
   const number = RESULT_NUMBER.exec(trimmed.toLowerCase());
   if (number) {
     const result = Number(number[1]);

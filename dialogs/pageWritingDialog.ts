@@ -6,6 +6,7 @@ import type { DialogTurnResult, WaterfallStepContext } from './dialogsLib.js';
 import { TextAnswerPrompt } from './answerPrompt.js';
 import type { Logger } from '../services/logging/logger.js';
 import type { ConfluenceAccess } from './confluenceAccess.js';
+import { ConfluenceError } from './failures.js';
 import { messages } from './messages.js';
 import { PageDialog } from './pageDialog.js';
 import type { PageChoice, PageDraft } from './pageDraft.js';
@@ -62,6 +63,21 @@ export abstract class PageWritingDialog extends PageDialog {
     }
     await step.context.sendActivity(problem);
     return step.replaceDialog(this.waterfallId, draft);
+  }
+
+  /**
+   * What to say when Confluence refused the write with 404 or 403. It answers 404 both for content that is gone and
+   * for content the user may read but not change (a read-only space), so the page is read again to tell which.
+   */
+  protected async refusal(step: WaterfallStepContext<PageDraft>, cannot: (title: string) => string): Promise<string> {
+    const page = this.draft(step).page!;
+    try {
+      await this.access.run(step.context, this.draft(step).site!.cloudId, (api, target) => api.getContent(target, { type: page.type, id: page.id }));
+      return cannot(page.title);
+    } catch (error) {
+      if (error instanceof ConfluenceError && error.kind !== 'unauthorized') return messages.pageGone(page.title);
+      throw error;
+    }
   }
 
   protected override offersChange(): boolean {

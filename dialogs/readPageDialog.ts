@@ -67,8 +67,12 @@ export class ReadPageDialog extends PageDialog {
    * may read them: a card without them is still the page.
    */
   private async viewOf(api: ConfluenceApi, target: ConfluenceTarget, page: PageChoice): Promise<PageView> {
-    const content = await api.getContent(target, { type: page.type, id: page.id });
-    const recent = await this.optional('comments', () => api.recentComments(target, { type: page.type, id: page.id }, SHOWN_COMMENTS));
+    const ref = { type: page.type, id: page.id };
+    // Asked together: the card waits for the slower of the two, not for both one after the other.
+    const [content, recent] = await Promise.all([
+      api.getContent(target, ref),
+      this.optional('comments', () => api.recentComments(target, ref, SHOWN_COMMENTS)),
+    ]);
     const accountIds = [content.authorId, ...(recent?.comments ?? []).map((comment) => comment.authorId)].filter((id): id is string => id !== undefined);
     const names = accountIds.length === 0 ? undefined : await this.optional('names', () => api.userNames(target, accountIds));
     const author = content.authorId === undefined ? undefined : names?.get(content.authorId);

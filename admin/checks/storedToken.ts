@@ -17,8 +17,6 @@ import { checkGrantedScopes, describeScopes, missingFrom } from './scopes.js';
 const SPACES_SCOPE = 'read:space:confluence';
 /** The bot refreshes a minute before expiry (AuthService); a token this close to it is not used as it is. */
 const REFRESH_MARGIN_MS = 60 * 1000;
-/** Who asks, for AuthService.getConnection: in pre-authorized mode it answers with the shared token whoever asks. */
-const ADMIN_REQUESTER = { channelId: 'admin-cli', userId: 'profile-test' };
 
 export interface ActiveSettings {
   profileName: string;
@@ -35,7 +33,7 @@ export async function checkStoredToken(subject: ProfileUnderTest, service: AuthS
     return [inUse ? failed('Shared token', `${summary} The bot cannot reach Confluence until one is.`, `Authorize it: ${reauthorize}.`) : skipped('Shared token', summary, `To test one, authorize a shared connection: ${reauthorize}.`)];
   }
 
-  const usable = await usableToken(subject, service, stored, inUse, now);
+  const usable = await usableToken(subject, service, stored, now);
   if ('result' in usable) return [usable.result];
   const results: CheckResult[] = [usable.check];
 
@@ -51,29 +49,19 @@ type Usable = { accessToken: string; scope: string; check: CheckResult } | { res
 
 /**
  * The stored token, refreshed first when due. Only AuthService refreshes (once across instances, storing the rotated
- * refresh token), and only for the active profile in pre-authorized mode; another profile's expired token is left alone.
+ * refresh token), for this profile whether or not it is the active one.
  */
-async function usableToken(subject: ProfileUnderTest, service: AuthService, stored: OwnedTokenSet, inUse: boolean, now: number): Promise<Usable> {
+async function usableToken(subject: ProfileUnderTest, service: AuthService, stored: OwnedTokenSet, now: number): Promise<Usable> {
   const name = 'Shared token';
   const due = stored.expiresAt - now <= Math.min(REFRESH_MARGIN_MS, Math.max(0, stored.expiresAt - stored.updatedAt) / 4);
   if (!due) return { accessToken: stored.accessToken, scope: stored.scope, check: passed(name, `Stored, valid until ${new Date(stored.expiresAt).toISOString()}.`) };
-  if (!inUse) {
-    return {
-      result: skipped(
-        name,
-        `The stored shared token expired at ${new Date(stored.expiresAt).toISOString()}; the bot refreshes it only while the profile is active in pre-authorized mode, so it was not used.`,
-        `To test it: ${howToAuthorize(subject)}.`,
-      ),
-    };
-  }
   if (subject.profile.clientSecret === '') {
     return { result: skipped(name, "The stored shared token is due for a refresh, which needs the system app's secret that only the running bot knows (sandbox).", 'Ask the bot something in the chat: it refreshes the token itself.') };
   }
   try {
-    const connection = await service.getConnection(ADMIN_REQUESTER);
-    if (connection.status === 'connected') {
-      const current = await service.tokens.get(subject.profile.name, SHARED_TOKEN_OWNER);
-      return { accessToken: connection.accessToken, scope: current?.scope ?? stored.scope, check: passed(name, 'Stored; it was due, and was refreshed as the bot refreshes it.') };
+    const refreshed = await service.sharedToken(subject.profile.name);
+    if (refreshed !== undefined) {
+      return { accessToken: refreshed.accessToken, scope: refreshed.scope, check: passed(name, 'Stored; it was due, and was refreshed as the bot refreshes it.') };
     }
     return { result: failed(name, 'Atlassian refused to refresh the shared token (revoked, expired after 90 days unused, or no offline_access), so it was removed.', `Authorize again: ${howToAuthorize(subject)}.`) };
   } catch (error) {

@@ -166,6 +166,19 @@ export class AuthService implements Connector {
     };
   }
 
+  /**
+   * A profile's shared (pre-authorized) token, whichever profile is active, refreshed first when due exactly as the
+   * bot refreshes (once across instances, the rotated refresh token stored): for `npm run admin -- test <profile>`.
+   * Undefined when none is stored, or when the refresh was refused (the token is then removed and the refusal logged).
+   */
+  async sharedToken(profileName: string): Promise<OwnedTokenSet | undefined> {
+    const profile = await this.resolveProfile(profileName);
+    const token = await this.tokens.get(profile.name, SHARED_TOKEN_OWNER);
+    if (token === undefined || !this.expiresSoon(token)) return token;
+    const result = await this.refreshOnce(profile, token, false);
+    return result.kind === 'refreshed' ? result.token : undefined;
+  }
+
   async startSignIn(request: SignInRequest): Promise<SignInLink> {
     const settings = await this.settings.get();
     if (settings.mode !== 'user') {

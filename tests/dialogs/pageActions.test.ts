@@ -158,6 +158,26 @@ describe('find, read, comment and add', () => {
     expect(turn.text).toMatch(/I can't find a page "How-to articles" in DEMO/);
   });
 
+  it('tells a page that is read-only (Confluence answers 404 to the write) from one that is gone', async () => {
+    let bot = chat(world);
+    await bot.say('comment on Old project in ARCHIVE: Still relevant?');
+    let turn = await bot.say('Post');
+    expect(turn.text).toMatch(/Confluence did not let you comment on \*\*Old project\*\*: you can read it but lack permission to add comments there\. Nothing was posted/);
+    bot = chat(world);
+    await bot.say('add to Old project in ARCHIVE: - one more');
+    turn = await bot.say('Add');
+    expect(turn.text).toMatch(/Confluence did not let you edit \*\*Old project\*\*: you can read it but lack permission to change it\. Nothing was changed/);
+    expect((await contentTitled('Old project', 'ARCHIVE')).version).toBe(1);
+  });
+
+  it('refreshes an expired token in the middle of an addition and goes on, without asking again', async () => {
+    const bot = chat(world);
+    await bot.say('add to Team members in TEAM: | Casey | Reviews |');
+    await world.sandbox.expireAccessTokens();
+    const turn = await bot.say('Add');
+    expect(turn.text).toMatch(/Done! Added to \*\*Team members\*\*, now at version 2/);
+  });
+
   it('reads a page named by title and space, and a blog post', async () => {
     let turn = await chat(world).say('show Runbook in ENG');
     expect(cardTexts(turn)).toMatch(/"text":"Runbook"/);
@@ -192,7 +212,7 @@ describe('find, read, comment and add', () => {
     let turn = await bot.say('show Architecture in ENG');
     expect(turn.text).toMatch(/No page is called exactly "Architecture" in ENG\. Did you mean/);
     expect(turn.buttons).toContain('1. Architecture overview (ENG)');
-    turn = await bot.say('1');
+    turn = await bot.say('architecture overview');
     expect(cardTexts(turn)).toMatch(/Channel → bot → dialogs/);
     turn = await chat(world).say('show Quantum flux capacitor');
     expect(turn.text).toMatch(/I can't find a page "Quantum flux capacitor" that you can see/);

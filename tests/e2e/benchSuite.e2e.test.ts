@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const SUITE = path.resolve('dist-tools/tools/bench/suite.js');
-const TINY = ['--users', '2', '--turns', '3', '--warmup', '2', '--rounds', '1', '--flows', '1', '--listing-pages', '600', '--stored-users', '30', '--npm-runs', '1'];
+const TINY = ['--users', '2', '--turns', '3', '--warmup', '2', '--rounds', '1', '--flows', '1', '--page-cycles', '1', '--listing-pages', '600', '--stored-users', '30', '--npm-runs', '1'];
 
 type Json = Record<string, unknown>;
 
@@ -30,6 +30,8 @@ describe('npm run bench', () => {
       'memory: peak RSS under the help load, MiB',
       'create: CPU ms per create-flow turn',
       'listing: wall ms (baseline: raw loop)',
+      'pages: CPU ms per find/more/open turn',
+      'pages: sandbox CPU ms per pages turn',
       'startup: node entry → ready, ms',
       'startup: idle RSS at ready, MiB',
       'startup: npm start → ready, ms',
@@ -53,6 +55,9 @@ describe('npm run bench', () => {
     for (const name of ['ours', 'echo']) numbers(memory[name], ['peakRssMiB']);
     numbers((memory.ratios as Json).ours, ['peak']);
     numbers((report.create as Json).ours, ['createCpuMsPerTurn', 'helpCpuMsPerTurn', 'createToHelp', 'sandboxCpuMsPerTurn']);
+    const pages = report.pages as Json;
+    numbers(pages.ours, ['pagesCpuMsPerTurn', 'helpCpuMsPerTurn', 'pagesToHelp', 'sandboxCpuMsPerTurn']);
+    expect(pages.unsupported).toEqual([]);
     const listing = report.listing as Json;
     for (const name of ['ours', 'raw loop']) numbers(listing[name], ['wallMs', 'requests', 'pages']);
     expect((listing.ours as Json).pages).toBe(600);

@@ -1,8 +1,9 @@
 /**
- * The Confluence sandbox on a process of its own for `npm run bench`: the standalone one (`npm run sandbox`) with
- * one more space, BIG, of BENCH_BIG_PAGES pages (default 10,000), and a count of the page-list requests it served,
- * so the bot's listing and the raw HTTP loop are counted by the same server. Running it apart from the bot keeps
- * the bot's CPU its own: the embedded sandbox would add the work of serving Confluence to it.
+ * The Confluence sandbox on a process of its own for `npm run bench`: the standalone one (`npm run sandbox`, its
+ * default seed with the 3,000-page DOCS, which the pages scenario searches) with one more space, BIG, of
+ * BENCH_BIG_PAGES pages (default 10,000), and a count of the page-list requests it served, so the bot's listing and
+ * the raw HTTP loop are counted by the same server. Running it apart from the bot keeps the bot's CPU its own: the
+ * embedded sandbox would add the work of serving Confluence to it.
  *
  * Settings (environment): BENCH_SANDBOX_PORT, BENCH_CLIENT_SECRET (the one app, BENCH_CLIENT_ID), BENCH_REDIRECT_URIS
  * (comma-separated), BENCH_DATA_DIR, BENCH_BIG_PAGES. GET /bench/page-list-requests answers the count so far.
@@ -10,7 +11,7 @@
 import path from 'node:path';
 import restify from 'restify';
 import { createSandbox } from '../../sandbox/index.js';
-import { DEFAULT_SEED, generatedPages } from '../../sandbox/seed.js';
+import { generatedPages, SEED_WITH_DOCS } from '../../sandbox/seed.js';
 import { LocalRecordStore } from '../../services/storage/localRecordStore.js';
 import { sandboxRequestBodies } from '../../web/http/bodyPolicies.js';
 
@@ -39,7 +40,7 @@ const sandbox = await createSandbox({
   resolveClient: (id) => (id === clientId ? { secret, name: 'Confluence assistant' } : undefined),
   redirectUris: (env.BENCH_REDIRECT_URIS ?? '').split(',').filter(Boolean),
   // The homepage counts as a page of the space: BIG holds exactly bigPages.
-  seed: [...DEFAULT_SEED, { key: 'BIG', name: 'Big space', description: 'Pages to list.', pages: generatedPages(bigPages - 1) }],
+  seed: [...SEED_WITH_DOCS, { key: 'BIG', name: 'Big space', description: 'Pages to list.', pages: generatedPages(bigPages - 1) }],
 });
 sandbox.mount(server);
 server.listen(port, '127.0.0.1', () => {

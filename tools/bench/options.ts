@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const SCENARIO_NAMES = ['help', 'create', 'listing', 'startup', 'memory', 'users'] as const;
+export const SCENARIO_NAMES = ['help', 'create', 'listing', 'pages', 'startup', 'memory', 'users'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 export const DEFAULT_SCENARIOS: ScenarioName[] = [...SCENARIO_NAMES];
 
@@ -16,8 +16,10 @@ export interface BenchOptions {
   scenarios: ScenarioName[];
   /** Another checkout whose build runs as a third contender ("before"). */
   checkout?: string;
-  /** Concurrent create flows per round. */
+  /** Concurrent create flows per round; also the people searching at once in the pages scenario. */
   flows: number;
+  /** Find, more, open 1 cycles per person and round in the pages scenario. */
+  pageCycles: number;
   /** Pages in the listed space (the issue's 10,000; smaller only to keep the suite's own test short). */
   listingPages: number;
   /** --turns and --warmup when given: the users scenario keeps its own defaults (200 and 100) otherwise. */
@@ -29,7 +31,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = [
-  'usage: npm run bench -- [--users N] [--turns N] [--warmup N] [--rounds N] [--think-ms N] [--scenarios LIST] [--checkout DIR] [--flows N] [--listing-pages N] [--stored-users N] [--npm-runs N]',
+  'usage: npm run bench -- [--users N] [--turns N] [--warmup N] [--rounds N] [--think-ms N] [--scenarios LIST] [--checkout DIR] [--flows N] [--page-cycles N] [--listing-pages N] [--stored-users N] [--npm-runs N]',
   '  --users N          concurrent Emulator users for help and memory, 1-500 (default 20)',
   '  --turns N          measured help turns per user and round (default 100; users: per scenario and round, default 200)',
   '  --warmup N         help turns per user before the first round, not measured (default 200; users: default 100)',
@@ -37,7 +39,8 @@ export const USAGE = [
   "  --think-ms N       a user's pause between a reply and the next message, ±25% (default 0)",
   `  --scenarios LIST   comma-separated, of ${SCENARIO_NAMES.join(',')} (default ${DEFAULT_SCENARIOS.join(',')})`,
   '  --checkout DIR     also run DIR/dist/index.js (another checkout, built) as the contender "before"',
-  '  --flows N          concurrent create flows per round (default 10)',
+  '  --flows N          concurrent create flows per round, and people searching at once in pages (default 10)',
+  '  --page-cycles N    pages: find, more, open 1 cycles per person and round, 1-100 (default 3)',
   '  --listing-pages N  pages in the listed space (default 10000)',
   '  --stored-users N   users in the big store of the users scenario (default 10000)',
   '  --npm-runs N       times npm start and npm run admin -- status are timed, 0-10 (default 3)',
@@ -65,6 +68,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
         scenarios: { type: 'string', default: DEFAULT_SCENARIOS.join(',') },
         checkout: { type: 'string' },
         flows: { type: 'string', default: '10' },
+        'page-cycles': { type: 'string', default: '3' },
         'listing-pages': { type: 'string', default: '10000' },
         'stored-users': { type: 'string', default: '10000' },
         'npm-runs': { type: 'string', default: '3' },
@@ -94,6 +98,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     scenarios: SCENARIO_NAMES.filter((name) => scenarios.includes(name)),
     checkout,
     flows: integer('--flows', values.flows, 1, 200),
+    pageCycles: integer('--page-cycles', values['page-cycles'], 1, 100),
     listingPages: integer('--listing-pages', values['listing-pages'], 2, 100_000),
     storedUsers: integer('--stored-users', values['stored-users'], 11, 1_000_000),
     npmRuns: integer('--npm-runs', values['npm-runs'], 0, 10),

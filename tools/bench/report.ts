@@ -1,11 +1,13 @@
 /**
  * The suite's figures (medians of the rounds), its table (measure | ours | [before] | baseline | ratio | target)
  * and its JSON line. Ratios of figures measured in rounds are the median of the rounds' ratios. A target missed is reported as "not met"; it never changes the exit code.
+ * A row the issue sets no target for says "none".
  */
 import { median } from '../load/percentiles.js';
 import type { CreateRound } from './scenarios/create.js';
 import type { HelpFigures } from './scenarios/help.js';
 import { RAW_LOOP, type ListingRun } from './scenarios/listing.js';
+import type { PagesFigures } from './scenarios/pages.js';
 import type { StartupFigures } from './scenarios/startup.js';
 import type { StoredUsersFigures } from './scenarios/users.js';
 
@@ -13,6 +15,7 @@ export interface Results {
   help?: Record<string, HelpFigures>;
   create?: Record<string, CreateRound[]>;
   listing?: Record<string, ListingRun[]>;
+  pages?: PagesFigures;
   startup?: Record<string, StartupFigures>;
   users?: StoredUsersFigures;
   /** Whether `memory` was asked for (its figure comes from the help load). */
@@ -30,6 +33,9 @@ export interface Row {
 }
 
 type Json = Record<string, unknown>;
+
+/** The target column of a measure the issue sets no target for. */
+const NO_TARGET = 'none';
 
 const r2 = (value: number): number => Math.round(value * 100) / 100;
 const med = (values: number[] | undefined): number | undefined => (values === undefined || values.length === 0 ? undefined : r2(median(values)));
@@ -77,6 +83,25 @@ export function figuresOf(results: Results, bots: string[]): Json {
         return [name, { createCpuMsPerTurn: create, helpCpuMsPerTurn: help, createToHelp, sandboxCpuMsPerTurn: med(rounds.map((round) => round.sandboxCpuMsPerTurn)) }];
       }),
     );
+  }
+  if (results.pages) {
+    const pages: Json = Object.fromEntries(
+      Object.entries(results.pages.rounds).map(([name, rounds]) => {
+        const series = (field: keyof (typeof rounds)[number]) => rounds.map((round) => round[field]);
+        return [
+          name,
+          {
+            pagesCpuMsPerTurn: med(series('pagesCpuMsPerTurn')),
+            helpCpuMsPerTurn: med(series('helpCpuMsPerTurn')),
+            pagesToHelp: paired(series('pagesCpuMsPerTurn'), series('helpCpuMsPerTurn')),
+            sandboxCpuMsPerTurn: med(series('sandboxCpuMsPerTurn')),
+          },
+        ];
+      }),
+    );
+    // A contender that does not know the sentences has no figures: named here, so the JSON says why.
+    pages.unsupported = results.pages.unsupported;
+    out.pages = pages;
   }
   if (results.listing) {
     const listing: Json = {};
@@ -151,6 +176,14 @@ export function rowsOf(figures: Json, bots: string[]): Row[] {
     rows.push({ measure: 'create: CPU ms per help turn (same bot)', values: values('helpCpuMsPerTurn'), ratios: {} });
     rows.push({ measure: 'create: sandbox CPU ms per create turn', values: values('sandboxCpuMsPerTurn'), ratios: {} });
   }
+  if (figures.pages) {
+    const pages = figures.pages as Json;
+    const values = (field: string) => Object.fromEntries(bots.map((bot) => [bot, at(pages, bot, field)]));
+    const perHelp = Object.fromEntries(bots.map((bot) => [bot, at(pages, bot, 'pagesToHelp')]));
+    rows.push({ measure: 'pages: CPU ms per find/more/open turn', values: values('pagesCpuMsPerTurn'), ratios: perHelp, target: NO_TARGET });
+    rows.push({ measure: 'pages: CPU ms per help turn (same bot)', values: values('helpCpuMsPerTurn'), ratios: {} });
+    rows.push({ measure: 'pages: sandbox CPU ms per pages turn', values: values('sandboxCpuMsPerTurn'), ratios: {} });
+  }
   row('listing: wall ms (baseline: raw loop)', 'listing', 'wallMs', RAW_LOOP, undefined, 'wall');
   row('listing: requests (baseline: raw loop)', 'listing', 'requests', RAW_LOOP, undefined, 'requests');
   row('startup: node entry → ready, ms', 'startup', 'readyMs', 'echo', { text: '< 1500 ms', met: (value) => value < 1500 }, 'ready');
@@ -180,7 +213,10 @@ export function printTable(rows: Row[], bots: string[], log: (line: string) => v
     const shown = bots.filter((bot) => row.ratios[bot] !== undefined).map((bot) => (bots.length > 1 ? `${bot} ${row.ratios[bot]}×` : `${row.ratios[bot]}×`));
     return shown.length === 0 ? '–' : shown.join(', ');
   };
-  const target = (row: Row) => (row.target === undefined ? '' : `${row.target}: ${row.met === undefined ? '–' : row.met ? 'met' : 'NOT met'}`);
+  const target = (row: Row) => {
+    if (row.target === undefined || row.target === NO_TARGET) return row.target ?? '';
+    return `${row.target}: ${row.met === undefined ? '–' : row.met ? 'met' : 'NOT met'}`;
+  };
   const line = (cells: string[]) => `${cells[0]!.padEnd(48)}${cells.slice(1, -2).map((text) => text.padStart(10)).join('')}${cells.at(-2)!.padStart(bots.length > 1 ? 26 : 9)}  ${cells.at(-1)}`;
   log(line(['measure (median of rounds)', ...columns, 'ratio', 'target (ours)']));
   for (const row of rows.filter((candidate) => Object.values(candidate.values).some((value) => value !== undefined))) {
@@ -190,7 +226,7 @@ export function printTable(rows: Row[], bots: string[], log: (line: string) => v
 
 /** The targets, for the JSON line. */
 export function targetsOf(rows: Row[]): Array<{ measure: string; target: string; met: boolean | null }> {
-  return rows.filter((row) => row.target !== undefined).map((row) => ({ measure: row.measure, target: row.target!, met: row.met ?? null }));
+  return rows.filter((row) => row.target !== undefined && row.target !== NO_TARGET).map((row) => ({ measure: row.measure, target: row.target!, met: row.met ?? null }));
 }
 
 function at(block: Json, name: string, field: string): number | undefined {

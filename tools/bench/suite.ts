@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: our bot against the bare echo bot on the same botbuilder and restify (echoBot.ts), side by side
  * in one run on this machine, alternating which goes first each round, over HTTP as the Emulator talks. Absolute
- * figures on a shared machine mean little; the ratios do. Scenarios (scenarios/*.ts): help, create, listing,
+ * figures on a shared machine mean little; the ratios do. Scenarios (scenarios/*.ts): help, create, listing, pages,
  * startup, memory and users. Prints the settings changed from the defaults, a line per round, a table of the
  * medians with the issue's targets (met or not: never the exit code), and one JSON line with every figure.
  *
@@ -19,6 +19,7 @@ import { startSandboxed } from './sandboxed.js';
 import { runCreate, TURNS_PER_FLOW } from './scenarios/create.js';
 import { runHelp } from './scenarios/help.js';
 import { runListing } from './scenarios/listing.js';
+import { runPages, SEARCH_SENTENCE, TURNS_PER_CYCLE } from './scenarios/pages.js';
 import { runStartup } from './scenarios/startup.js';
 import { runUsers } from './scenarios/users.js';
 
@@ -64,14 +65,15 @@ async function main(args: string[]): Promise<number> {
       results.help = await runHelp(contenders, options, log);
     });
   }
-  if (has('create') || has('listing')) {
-    await attempt('sandbox for create and listing', async () => {
+  if (has('create') || has('listing') || has('pages')) {
+    await attempt('sandbox for create, listing and pages', async () => {
       const seeding = performance.now();
       const sandboxed = await startSandboxed(contenders.filter((contender) => contender.kind === 'bot'), options.listingPages);
       log(`  standalone sandbox (pid ${sandboxed.sandbox.pid}) on ${sandboxed.sandboxUrl}, bots ${sandboxed.bots.map((bot) => `${bot.contender.name} pid ${bot.pid}`).join(', ')}; ready in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
       try {
         if (has('create')) await attempt('create', async () => void (results.create = await runCreate(sandboxed, options, log)));
         if (has('listing')) await attempt('listing', async () => void (results.listing = await runListing(sandboxed, options, log)));
+        if (has('pages')) await attempt('pages', async () => void (results.pages = await runPages(sandboxed, { ...options, cycles: options.pageCycles }, log)));
       } finally {
         await sandboxed.stop();
       }
@@ -88,8 +90,10 @@ async function main(args: string[]): Promise<number> {
   printTable(rows, bots, log);
   log(
     "ratio: the contender / the baseline column (the echo bot; the raw HTTP loop for listing; 10 stored users for users), " +
-      "for figures measured in rounds the median of the rounds' own ratios; create: a create-flow turn / a help turn of the same bot",
+      "for figures measured in rounds the median of the rounds' own ratios; create: a create-flow turn / a help turn of the same bot; " +
+      'pages: a find, more or open turn / a help turn of the same bot',
   );
+  for (const name of results.pages?.unsupported ?? []) log(`pages: ${name} does not support the scenario (it answered "I did not catch that" to "${SEARCH_SENTENCE}")`);
   log('');
   log(`elapsed ${elapsedSeconds} s; CPU of the whole machine meanwhile ${machineCpuSeconds} s (all cores, this suite included)`);
   for (const failure of failures) log(`FAILED ${failure}`);
@@ -127,6 +131,12 @@ function printHeader(options: BenchOptions, contenders: Contender[]): string[] {
         '(ask, sign in: the link and the callback, body, Create), and all the bot process does for it counts',
     );
   }
+  if (has('pages')) {
+    log(
+      `  pages: ${options.flows} people at once, each signed in once (not measured), then ${options.pageCycles} time(s) per round "${SEARCH_SENTENCE}", "more", "open 1"; ` +
+        `a pages turn is one of those ${TURNS_PER_CYCLE}; the sandbox holds DOCS (2,999 generated pages, as npm run sandbox) and BIG, whose pages all match`,
+    );
+  }
   if (has('listing')) log(`  listing: a ${options.listingPages.toLocaleString('en-US')}-page space, through the bot and through a raw HTTP loop`);
   if (has('startup')) log(`  startup: spawn → first 200 from GET /healthz (polled every 10 ms); npm start and npm run admin -- status ${options.npmRuns} time(s) each`);
   if (has('users')) log(`  users: the stored-users benchmark (npm run bench:users), 10 vs ${options.storedUsers.toLocaleString('en-US')} stored users`);
@@ -138,11 +148,11 @@ function printHeader(options: BenchOptions, contenders: Contender[]): string[] {
     'PORT=<a free port>: contenders side by side; one already on 3978 is left alone',
     'DATA_DIR=<an empty temporary folder>: a fresh store for every process',
   ];
-  if (has('create') || has('listing')) {
+  if (has('create') || has('listing') || has('pages')) {
     changed.push(
-      'create, listing: ATLASSIAN_* = a standalone sandbox holding the listed space: the embedded one would put its Confluence work into the bot\'s CPU, and no default space is that large',
-      'create, listing: ENCRYPTION_KEY=<random>: required with an Atlassian app other than the embedded sandbox',
-      'create, listing: PUBLIC_URL=http://127.0.0.1:<port>: the OAuth callback the sandbox must know before the bot starts',
+      'create, listing, pages: ATLASSIAN_* = a standalone sandbox holding the listed space: the embedded one would put its Confluence work into the bot\'s CPU, and no default space is that large',
+      'create, listing, pages: ENCRYPTION_KEY=<random>: required with an Atlassian app other than the embedded sandbox',
+      'create, listing, pages: PUBLIC_URL=http://127.0.0.1:<port>: the OAuth callback the sandbox must know before the bot starts',
     );
   }
   log('Settings changed from the defaults:');

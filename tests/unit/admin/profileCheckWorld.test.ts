@@ -153,7 +153,7 @@ describe('admin test [profile] in the bot\'s own sandbox', () => {
     expect(after.expiresAt).toBeGreaterThan(Date.now());
   });
 
-  it('leaves the due token of a profile that is not in use alone', async () => {
+  it('refreshes the due token of a profile that is not in use too, as the bot would, and calls Confluence with it', async () => {
     const current = await start();
     await current.auth.settings.use('tested', 'preauthorized');
     await current.preauthorize();
@@ -163,8 +163,11 @@ describe('admin test [profile] in the bot\'s own sandbox', () => {
 
     const report = await check(current, { profileName: 'tested' });
 
-    expect(result(report, 'Shared token').status).toBe('skipped');
-    expect((await current.auth.tokens.get('tested', SHARED_TOKEN_OWNER))!.refreshToken).toBe(stored.refreshToken);
+    expect(result(report, 'Shared token')).toMatchObject({ status: 'passed', summary: 'Stored; it was due, and was refreshed as the bot refreshes it.' });
+    expect(result(report, 'Confluence call').status).toBe('passed');
+    const after = (await current.auth.tokens.get('tested', SHARED_TOKEN_OWNER))!;
+    expect(after.refreshToken).not.toBe(stored.refreshToken);
+    expect(after.expiresAt).toBeGreaterThan(Date.now());
   });
 
   it('says the site is not shared with the app when the token reaches no site', async () => {

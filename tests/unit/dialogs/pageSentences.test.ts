@@ -25,6 +25,8 @@ describe('find, read, comment and add sentences', () => {
     ['add a comment to "Q3 plan"', { intent: 'comment', title: 'Q3 plan' }],
     ['add to Meeting notes in TEAM: - decided to ship Friday', { intent: 'append', title: 'Meeting notes', space: 'TEAM', text: '- decided to ship Friday' }],
     ['append to this page: one more line', { intent: 'append', text: 'one more line' }],
+    ['add to the page Runbook in ENG: step 3', { intent: 'append', title: 'Runbook', space: 'ENG', text: 'step 3' }],
+    ['comment on blog post Sprint 12: nice', { intent: 'comment', title: 'Sprint 12', text: 'nice' }],
     ['add to 1:\n- first\n- second', { intent: 'append', result: 1, text: '- first\n- second' }],
   ])('%j', (text, expected) => {
     expect(recognize(text)).toEqual(expected);

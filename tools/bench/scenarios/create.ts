@@ -89,8 +89,11 @@ async function flows(bot: Running, count: number, thinkMs: number, label: string
   if (failed) throw new Error(`a create flow against ${bot.contender.name} failed: ${failed.error}`);
 }
 
-/** Every user sends `help` HELP_TURNS_PER_USER times, all users at once; returns the number of turns. */
-async function helpBatch(users: TimedChannel[]): Promise<number> {
+/**
+ * Every user sends `help` HELP_TURNS_PER_USER times, all users at once; returns the number of turns. The pages
+ * scenario compares its turns with the same batch.
+ */
+export async function helpBatch(users: TimedChannel[]): Promise<number> {
   await Promise.all(
     users.map(async (user) => {
       for (let turn = 0; turn < HELP_TURNS_PER_USER; turn += 1) await sayAndWait(user, 'help', /For example/);
