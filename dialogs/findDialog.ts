@@ -20,7 +20,7 @@ import { searchResultsCard, searchResultsText } from './pageCards.js';
 import type { ConversationEnd, FindDraft, PageChoice } from './pageDraft.js';
 import { followUpFor } from './pageFollowUps.js';
 import { recognizePageRequest } from './pageSentences.js';
-import { toChoice } from './pageLookup.js';
+import { isSearchGone, toChoice } from './pageLookup.js';
 import type { SitePreference } from './sitePreference.js';
 
 export const FIND_DIALOG = 'findDialog';
@@ -86,7 +86,15 @@ export class FindDialog extends ConfluenceDialog<FindDraft> {
       return step.replaceDialog(this.waterfallId, next);
     }
     const query: SearchQuery = { text: draft.text, ...(draft.space ? { spaceKey: draft.space.key } : {}) };
-    const results = await this.search(step, draft, query);
+    let results: SearchResults;
+    try {
+      results = await this.search(step, draft, query);
+    } catch (error) {
+      if (!isSearchGone(error)) throw error;
+      this.logger.warn('confluence search is gone (410)');
+      await step.context.sendActivity(messages.searchGone);
+      return step.endDialog({ reroute: false } satisfies ConversationEnd);
+    }
     if (results.hits.length === 0) {
       await step.context.sendActivity(this.noResults(draft));
       return step.endDialog({ reroute: false } satisfies ConversationEnd);

@@ -249,6 +249,10 @@ export const messages = {
       ? `Nothing in ${literal(spaceKey)} that you can see matches "${literal(text.slice(0, 100))}". Try other words, or search all spaces.`
       : `Nothing that you can see matches "${literal(text.slice(0, 100))}". Try other or fewer words, or a word from the title.`,
   searchAllSpacesButton: 'Search all spaces',
+  searchGone:
+    "Confluence's search is not available to this bot any more (Atlassian answered that the API is gone), so I cannot search. You can still open a page by its title and space, like **show Release notes in ENG**, or **list pages in ENG**. Please let the administrator of this bot know.",
+  nameTheSpace: (title: string) =>
+    `Confluence's search is not available to this bot, so I can only find "${literal(title)}" in a space you name: say it again with **in** and the space key, like **show ${literal(title)} in ENG**.`,
   openResultWithoutSearch: 'There are no search results here to open. Say **find** and a few words first, for example **find release notes**.',
 
   askPageTitle: 'Which page? Type its title, like **Release notes**, and add **in KEY** to look in one space.',

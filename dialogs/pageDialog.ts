@@ -10,7 +10,7 @@ import type { ConfluenceAccess } from './confluenceAccess.js';
 import { ConfluenceDialog } from './confluenceDialog.js';
 import { messages } from './messages.js';
 import type { PageChoice, PageDraft } from './pageDraft.js';
-import { lookUpPage } from './pageLookup.js';
+import { isSearchGone, lookUpPage, type PageLookup } from './pageLookup.js';
 import { recognizePageRequest } from './pageSentences.js';
 import { StrictChoicePrompt } from './strictChoicePrompt.js';
 import type { SitePreference } from './sitePreference.js';
@@ -39,7 +39,15 @@ export abstract class PageDialog extends ConfluenceDialog<PageDraft> {
     if (draft.page) return step.next();
     if (draft.proposedTitle === undefined) return step.prompt(PAGE_TITLE_PROMPT, { prompt: messages.askPageTitle });
     const title = draft.proposedTitle;
-    const found = await this.access.run(step.context, draft.site!.cloudId, (api, target) => lookUpPage(api, target, title, draft.space));
+    let found: PageLookup;
+    try {
+      found = await this.access.run(step.context, draft.site!.cloudId, (api, target) => lookUpPage(api, target, title, draft.space));
+    } catch (error) {
+      if (!isSearchGone(error)) throw error;
+      // Without the search a title is found only in a named space (v2's title filter needs one).
+      await step.context.sendActivity(messages.nameTheSpace(title.slice(0, 200)));
+      return step.endDialog();
+    }
     if (found.exact.length === 1) {
       draft.page = found.exact[0];
       draft.proposedTitle = undefined;

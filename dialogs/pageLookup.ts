@@ -33,15 +33,24 @@ export async function lookUpPage(api: ConfluenceApi, target: ConfluenceTarget, t
 
 /**
  * The search results for the title's words; none when there is nothing to search for, or, in a named space whose
- * exact look-up already answered, no permission to search.
+ * exact look-up already answered, no permission to search or no search at all.
  */
 async function searchQuietly(api: ConfluenceApi, target: ConfluenceTarget, title: string, spaceKey: string | undefined): Promise<SearchHit[]> {
   try {
     return (await api.searchContent(target, { text: title, ...(spaceKey ? { spaceKey } : {}) }, COMPARED)).hits;
   } catch (error) {
-    if (error instanceof ConfluenceError && (error.kind === 'invalid-request' || (error.kind === 'missing-scope' && spaceKey !== undefined))) return [];
+    if (!(error instanceof ConfluenceError)) throw error;
+    // Nothing searchable in the title: there is nothing close to offer.
+    if (error.kind === 'invalid-request' && !isSearchGone(error)) return [];
+    // In a named space the exact look-up has answered; without the search there is just nothing close to offer.
+    if (spaceKey !== undefined && (error.kind === 'missing-scope' || isSearchGone(error))) return [];
     throw error;
   }
+}
+
+/** Atlassian removed v1 content calls from the OAuth gateway with 410 Gone; the v1 search could follow. */
+export function isSearchGone(error: unknown): boolean {
+  return error instanceof ConfluenceError && error.status === 410;
 }
 
 function comparable(title: string): string {

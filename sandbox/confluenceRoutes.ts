@@ -13,6 +13,7 @@ import { authenticate } from './gatewayAuth.js';
 import { sendList, slice } from './pagination.js';
 import { enumList, enumValue, idList, limitParam, singleString, stringList, type Query } from './queryParams.js';
 import { REQUIRED_SCOPE } from './scopes.js';
+import { sendV1Gone } from './v1Errors.js';
 import { SEARCH_PATH, searchRoute } from './search.js';
 import { contentJson, spaceJson, spaceOperationsJson } from './shapes.js';
 import type { ContentRecord, SpaceRecord } from './store.js';
@@ -214,15 +215,11 @@ function mountContentRoutes(server: Server, context: SandboxContext): void {
   server.put(`${V2_PREFIX}/blogposts/:id`, v2Route(context, REQUIRED_SCOPE.writePage, (call) => updateContentRoute(context, call, 'blogpost')));
 }
 
-/** The observed answer of the OAuth gateway to any v1 content or space call (sooperset/mcp-atlassian#1598). */
+/** Every v1 content or space call, as the OAuth gateway answers them now (sooperset/mcp-atlassian#1598). */
 function mountRemovedV1Routes(server: Server, context: SandboxContext): void {
   const gone = async (req: Request, res: Response): Promise<void> => {
     if (authenticate(context, req, res) === undefined) return;
-    res.send(410, {
-      statusCode: 410,
-      data: { authorized: true, valid: false, errors: [], successful: false },
-      message: 'com.atlassian.confluence.api.service.exceptions.GoneException: This deprecated endpoint has been removed.',
-    });
+    sendV1Gone(res);
   };
   for (const path of [V1_PREFIX, `${V1_PREFIX}/*`]) {
     server.get(path, gone);

@@ -20,6 +20,8 @@ export interface SandboxContext {
   /** The registered callback URLs, normalized by registeredRedirectUris; the only ones authorize sends a browser to. */
   redirectUris: ReadonlySet<string>;
   now: () => number;
+  /** Plays Atlassian removing v1 search from the gateway as it removed v1 content: the search answers 410. */
+  searchRetired?: boolean;
 }
 
 /** URL parsing settles spelling that means the same place (host case, a default port); nothing else is forgiven. */

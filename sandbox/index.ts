@@ -101,6 +101,8 @@ export interface Sandbox {
   deleteContent(contentId: string): Promise<void>;
   /** Simulates someone (by default the colleague) leaving a footer comment; returns its id. */
   addComment(contentId: string, comment: { body: string; authorId?: string }): Promise<string>;
+  /** Simulates Atlassian removing v1 search from the OAuth gateway: from then on the search answers 410 Gone. */
+  retireSearch(): Promise<void>;
   /** Simulates revoked consent: every access and refresh token stops working. */
   revokeAllTokens(): Promise<void>;
   /** Simulates expiry: every access token stops working; refresh tokens still do. */
@@ -193,6 +195,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (content === undefined || space === undefined) throw new Error(`The sandbox has no content ${contentId}.`);
       const added = await addComment(context, { on: { space, content }, authorId: comment.authorId ?? SANDBOX_COLLEAGUE.accountId, body: comment.body });
       return added.id;
+    },
+    async retireSearch() {
+      context.searchRetired = true;
     },
     revokeAllTokens: () => grants.revokeAll(),
     expireAccessTokens: () => grants.expireAccessTokens(),

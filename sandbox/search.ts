@@ -13,6 +13,7 @@ import { REQUIRED_SCOPE } from './scopes.js';
 import { excerptWindow, marked, searchWords, storageText, type ExcerptMode } from './searchText.js';
 import { contentWebui, spaceWebui } from './shapes.js';
 import type { ContentRecord, SpaceRecord } from './store.js';
+import { sendV1BadRequest, sendV1Gone } from './v1Errors.js';
 import { sendNotFound } from './v2Errors.js';
 import { pathParam, type RouteHandler } from './v2Route.js';
 import { modifiedAt } from './versions.js';
@@ -21,14 +22,6 @@ export const SEARCH_PATH = '/sandbox/api/ex/confluence/:cloudId/wiki/rest/api/se
 
 const EXCERPT_MODES = ['highlight', 'highlight_unescaped', 'indexed', 'indexed_unescaped', 'none'] as const;
 const MAX_LIMIT = 100;
-
-function sendV1BadRequest(res: Response, message: string): void {
-  res.send(400, {
-    statusCode: 400,
-    data: { authorized: true, valid: false, errors: [], successful: false },
-    message: `com.atlassian.confluence.api.service.exceptions.BadRequestException: ${message}`,
-  });
-}
 
 function limitParam(query: Query): number {
   const value = singleString(query, 'limit');
@@ -172,6 +165,7 @@ export function searchRoute(context: SandboxContext): RouteHandler {
     const cloudId = pathParam(req, 'cloudId');
     if (findSite(context, cloudId) === undefined) return sendNotFound(res);
     if (!requireScope(token, REQUIRED_SCOPE.search, res)) return;
+    if (context.searchRetired === true) return sendV1Gone(res);
     try {
       search(context, cloudId, asQuery(req.query), res);
     } catch (error) {

@@ -86,3 +86,27 @@ describe('a connection without the new scopes (a custom profile from before them
     expect((await bot.say('Add')).text).toMatch(/Done! Added to \*\*Onboarding\*\*/);
   });
 });
+
+describe('a gateway that has removed the v1 search, as it removed v1 content', () => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await createWorld({ mode: 'preauthorized' });
+    await world.preauthorize();
+    await world.sandbox.retireSearch();
+  });
+
+  afterAll(() => world.close());
+
+  it('says search is gone and what still works; a title in a named space is still read', async () => {
+    let turn = await chat(world).say('find onboarding');
+    expect(turn.text).toMatch(/Confluence's search is not available to this bot any more .* \*\*show Release notes in ENG\*\*/);
+    expect(turn.buttons).not.toContain('Retry');
+    turn = await chat(world).say('show Onboarding');
+    expect(turn.text).toMatch(/I can only find "Onboarding" in a space you name: .*\*\*show Onboarding in ENG\*\*/);
+    turn = await chat(world).say('show Onboarding in TEAM');
+    expect(JSON.stringify(turn.adaptiveCards)).toMatch(/Welcome aboard\./);
+    turn = await chat(world).say('show Onboard in TEAM');
+    expect(turn.text).toMatch(/I can't find a page "Onboard" in TEAM/);
+  });
+});
