@@ -22,7 +22,7 @@ import { FIND_DIALOG, FindDialog } from './findDialog.js';
 import { LIST_PAGES_DIALOG, ListDraft, ListPagesDialog } from './listPagesDialog.js';
 import { messages } from './messages.js';
 import type { ConversationEnd, FindDraft, PageDraft } from './pageDraft.js';
-import { APPEND_DIALOG, COMMENT_DIALOG, READ_PAGE_DIALOG } from './pageFollowUps.js';
+import { dialogFor } from './pageFollowUps.js';
 import { ReadPageDialog } from './readPageDialog.js';
 import { recognize, type Recognized } from './recognizer.js';
 import { requesterOf } from './requester.js';
@@ -124,8 +124,7 @@ export class MainDialog extends ComponentDialog {
         }
         const text = recognized.intent === 'read' ? undefined : recognized.text;
         const draft: PageDraft = { proposedTitle: recognized.title, proposedSpace: recognized.space, ...(text === undefined ? {} : { text }) };
-        const dialogId = recognized.intent === 'read' ? READ_PAGE_DIALOG : recognized.intent === 'comment' ? COMMENT_DIALOG : APPEND_DIALOG;
-        return step.beginDialog(dialogId, draft);
+        return step.beginDialog(dialogFor(recognized.intent), draft);
       }
       case 'switch-site':
         return step.beginDialog(SWITCH_SITE_DIALOG);

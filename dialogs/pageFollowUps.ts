@@ -29,9 +29,14 @@ export function followUpFor(
   if (said.title !== undefined || said.space !== undefined) return undefined;
   const page = said.result !== undefined ? numbered(said.result) : current;
   if (page === undefined) return said.result !== undefined ? 'unknown-number' : undefined;
-  const dialogId = said.intent === 'read' ? READ_PAGE_DIALOG : said.intent === 'comment' ? COMMENT_DIALOG : APPEND_DIALOG;
+  const dialogId = dialogFor(said.intent);
   const text = said.intent === 'read' ? undefined : said.text;
   return { dialogId, draft: { site, page, ...(text === undefined ? {} : { text }) } };
+}
+
+/** The conversation that reads, comments on or adds to a page. */
+export function dialogFor(intent: 'read' | 'comment' | 'append'): string {
+  return intent === 'read' ? READ_PAGE_DIALOG : intent === 'comment' ? COMMENT_DIALOG : APPEND_DIALOG;
 }
 
 /** "2" alone opens the second result; "add" alone adds to the page on screen. */

@@ -1,10 +1,17 @@
 /**
  * Find, read, comment and add in each of the four authorization set-ups (System/Custom × user/pre-authorized),
- * against the real AuthService and Confluence client with the sandbox playing Atlassian; and a connection without
- * some of the scopes they need: the missing permission is named, and what the connection allows keeps working.
+ * against the real AuthService and Confluence client with the sandbox playing Atlassian; a connection without some of
+ * the scopes they need (the missing permission is named, and what the connection allows keeps working); and
+ * Confluence, or only its search, going away.
  */
+import axios from 'axios';
+import { ConfluenceAccess } from '../../dialogs/confluenceAccess.js';
+import { createMainDialog } from '../../dialogs/mainDialog.js';
+import { ConfluenceClient } from '../../services/confluence/client.js';
+import { NO_RETRIES } from '../../services/confluence/retryPolicy.js';
+import { silentLogger } from '../../services/logging/logger.js';
 import { chat } from '../helpers/chat.js';
-import type { DialogDriver, Turn } from '../helpers/dialogDriver.js';
+import { DialogDriver, type Turn } from '../helpers/dialogDriver.js';
 import type { AuthMode, AuthType } from '../../services/auth/types.js';
 import { DEFAULT_SCOPES } from '../../services/config/config.js';
 import { createWorld, World } from '../helpers/world.js';
@@ -108,5 +115,25 @@ describe('a gateway that has removed the v1 search, as it removed v1 content', (
     expect(JSON.stringify(turn.adaptiveCards)).toMatch(/Welcome aboard\./);
     turn = await chat(world).say('show Onboard in TEAM');
     expect(turn.text).toMatch(/I can't find a page "Onboard" in TEAM/);
+  });
+});
+
+describe('Confluence going down in the middle', () => {
+  it('keeps the comment when Confluence stops answering at Post, and offers Retry, Change and Cancel', async () => {
+    const world = await createWorld({ mode: 'preauthorized' });
+    try {
+      await world.preauthorize();
+      const access = new ConfluenceAccess(world.auth, new ConfluenceClient({ http: axios.create({ proxy: false }), retry: NO_RETRIES }));
+      const bot = new DialogDriver((prefs) => createMainDialog(access, silentLogger, prefs));
+      expect((await bot.say('comment on Runbook in ENG: Kept through an outage')).text).toMatch(/Ready to comment on \*\*Runbook\*\*/);
+      await world.close();
+      let turn = await bot.say('Post');
+      expect(turn.text).toMatch(/Confluence is not responding right now\. Your answers so far are kept/);
+      expect(turn.buttons).toEqual(['Retry', 'Change', 'Cancel']);
+      turn = await bot.say('Change');
+      expect(turn.text).toMatch(/What is your comment on \*\*Runbook\*\*\?/);
+    } finally {
+      await world.close().catch(() => undefined);
+    }
   });
 });
