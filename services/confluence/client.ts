@@ -388,7 +388,13 @@ export class ConfluenceClient implements ConfluenceApi {
       updatedContentSchema,
     );
     const webUrl = joinWebUrl(updated._links?.base, updated._links?.webui) ?? base.webUrl;
-    return { version: updated.version?.number ?? update.version, webUrl };
+    // An answer at another version is not our update (a PUT to content trashed meanwhile only restores it, the
+    // document says, leaving its body as it was): never report lines as added that may not be there.
+    const version = updated.version?.number;
+    if (version !== undefined && version !== update.version) {
+      throw new ConfluenceError('conflict', `Confluence answered the ${base.type} update at version ${version}, not ${update.version}`, 200);
+    }
+    return { version: update.version, webUrl };
   }
 
   /**

@@ -372,6 +372,14 @@ describe('ConfluenceClient content', () => {
       expect((await client.appendToContent(target, { base: BASE, additionMarkdown: 'x', message: 'm' })).webUrl).toBe(BASE.webUrl);
     });
 
+    it('reports an answer at another version as a conflict: the lines may not be there (a trashed page is only restored)', async () => {
+      server.handle(() => updated({ version: { number: 7, message: '', minorEdit: false, createdAt: '2026-11-30T16:20:00.000Z', authorId: '557058:editor' } }));
+
+      const failure = await failureOf(client.appendToContent(target, { base: BASE, additionMarkdown: 'x', message: 'm' }));
+      expect(failure.kind).toBe('conflict');
+      expect(server.requests).toHaveLength(1);
+    });
+
     it('reports a 409 as a conflict, sent once, with nothing re-read', async () => {
       server.handle(() => ({ status: 409, body: { errors: [{ status: 409, code: 'CONFLICT', title: 'Version must be incremented on update. Current version is: 8', detail: null }] } }));
 
