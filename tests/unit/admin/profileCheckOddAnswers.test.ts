@@ -10,6 +10,7 @@ import { runProfileCheck, type ProfileCheckReport } from '../../../admin/profile
 import { AuthService } from '../../../services/auth/authService.js';
 import { DEFAULT_SCOPES, loadConfig, type Config } from '../../../services/config/config.js';
 import { temporaryDirectory } from '../auth/authTestKit.js';
+import { result } from './checkResults.js';
 
 const SECRET = 'odd-endpoint-secret-31f4';
 const DEADLINE_MS = 300;
@@ -106,11 +107,6 @@ async function check(authorize: string, token: string, refresh = token): Promise
   return report;
 }
 
-function result(report: ProfileCheckReport, name: string) {
-  const found = report.results.find((candidate) => candidate.name === name);
-  if (found === undefined) throw new Error(`no "${name}" check in ${report.results.map((entry) => entry.name).join(', ')}`);
-  return found;
-}
 
 describe('admin test [profile] against odd answers', () => {
   it('reports an HTML page where the token endpoint should answer JSON', async () => {

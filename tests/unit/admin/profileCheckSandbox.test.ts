@@ -12,6 +12,7 @@ import { SHARED_TOKEN_OWNER } from '../../../services/auth/tokenStore.js';
 import { DEFAULT_SCOPES, loadConfig } from '../../../services/config/config.js';
 import { CLIENT_ID, CLIENT_SECRET, CLOUD_ID, REDIRECT_URI, signIn, startSandbox, type Harness } from '../sandbox/sandboxHarness.js';
 import { temporaryDirectory } from '../auth/authTestKit.js';
+import { result } from './checkResults.js';
 
 const HARNESS_SCOPES = ['read:space:confluence', 'read:page:confluence', 'write:page:confluence', 'offline_access'];
 const WRONG_SECRET = 'not-the-registered-secret-77a0';
@@ -64,11 +65,6 @@ async function check(profileName: string, publicUrl = new URL(REDIRECT_URI).orig
   return report;
 }
 
-function result(report: ProfileCheckReport, name: string) {
-  const found = report.results.find((candidate) => candidate.name === name);
-  if (found === undefined) throw new Error(`no "${name}" check in ${report.results.map((entry) => entry.name).join(', ')}`);
-  return found;
-}
 
 beforeEach(async () => {
   harness = await startSandbox();

@@ -8,6 +8,7 @@ import { allPassed, runProfileCheck, type ProfileCheckOptions, type ProfileCheck
 import { SHARED_TOKEN_OWNER } from '../../../services/auth/tokenStore.js';
 import { loadConfig, type Config } from '../../../services/config/config.js';
 import { createWorld, type World, type WorldOptions } from '../../helpers/world.js';
+import { result } from './checkResults.js';
 
 /** Scopes the sandbox's authorization server knows; the profiles below ask for these. */
 const TESTED_SCOPES = ['read:space:confluence', 'read:page:confluence', 'write:page:confluence', 'search:confluence', 'offline_access'];
@@ -44,11 +45,6 @@ function statuses(report: ProfileCheckReport): Record<string, string> {
   return Object.fromEntries(report.results.map((result) => [result.name, result.status]));
 }
 
-function result(report: ProfileCheckReport, name: string) {
-  const found = report.results.find((candidate) => candidate.name === name);
-  if (found === undefined) throw new Error(`no "${name}" check in ${JSON.stringify(statuses(report))}`);
-  return found;
-}
 
 beforeEach(() => {
   printed = [];

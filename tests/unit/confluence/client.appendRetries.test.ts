@@ -5,10 +5,10 @@
  */
 import axios from 'axios';
 import { ConfluenceClient } from '../../../services/confluence/client.js';
-import { ConfluenceError } from '../../../services/confluence/errors.js';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../../services/confluence/retryPolicy.js';
 import type { Append, ConfluenceTarget, ContentDetail } from '../../../services/confluence/types.js';
 import { FakeConfluenceServer, FakeResponse, startFakeConfluenceServer } from '../../helpers/fakeConfluenceServer.js';
+import { failureOf } from '../../helpers/confluenceFailure.js';
 
 const SITE = 'https://example-site.atlassian.net/wiki';
 const BASE: ContentDetail = {
@@ -62,15 +62,6 @@ describe('ConfluenceClient retries of reads, comments and appends', () => {
 
   const trail = (): string[] => server.requests.map((r) => r.method);
   const sentVersions = (): unknown[] => server.requests.filter((r) => r.method === 'PUT').map((r) => (r.body as { version: { number: number } }).version.number);
-
-  async function failureOf(call: Promise<unknown>): Promise<ConfluenceError> {
-    const error = await call.then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
-    expect(error).toBeInstanceOf(ConfluenceError);
-    return error as ConfluenceError;
-  }
 
   beforeEach(async () => {
     server = await startFakeConfluenceServer();

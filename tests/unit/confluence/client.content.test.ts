@@ -4,11 +4,11 @@
  */
 import axios from 'axios';
 import { ConfluenceClient } from '../../../services/confluence/client.js';
-import { ConfluenceError } from '../../../services/confluence/errors.js';
 import { NO_RETRIES } from '../../../services/confluence/retryPolicy.js';
 import type { ConfluenceTarget, ContentDetail } from '../../../services/confluence/types.js';
 import { startFakeConfluenceServer, type FakeConfluenceServer, type FakeResponse } from '../../helpers/fakeConfluenceServer.js';
 import { validateRequestBody, validateResponse } from '../../helpers/openapiValidator.js';
+import { failureOf } from '../../helpers/confluenceFailure.js';
 
 const TOKEN = 'at-secret-content-0123456789';
 const CLOUD_ID = 'cloud-content-1';
@@ -47,15 +47,6 @@ const BASE: ContentDetail = {
   version: { number: 7, createdAt: '2026-11-30T16:20:00.000Z', authorId: '557058:editor' },
   storage: STORAGE,
 };
-
-async function failureOf(call: Promise<unknown>): Promise<ConfluenceError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ConfluenceError);
-  return error as ConfluenceError;
-}
 
 describe('ConfluenceClient content', () => {
   let server: FakeConfluenceServer;

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { inspect } from 'node:util';
 import axios from 'axios';
 import { ConfluenceClient } from '../../../services/confluence/client.js';
 import { NO_RETRIES } from '../../../services/confluence/retryPolicy.js';
@@ -8,6 +7,7 @@ import { ConfluenceError, type ConfluenceErrorKind } from '../../../services/con
 import type { ConfluenceTarget } from '../../../services/confluence/types.js';
 import { createLogger } from '../../../services/logging/logger.js';
 import { startFakeConfluenceServer, type FakeConfluenceServer, type FakeResponse } from '../../helpers/fakeConfluenceServer.js';
+import { failureOf as failureWithout } from '../../helpers/confluenceFailure.js';
 
 const TOKEN = 'at-secret-fedcba9876543210';
 const DUPLICATE_TITLE_BODY = {
@@ -47,16 +47,8 @@ describe('ConfluenceClient errors', () => {
   });
 
   async function failureOf(call: Promise<unknown>): Promise<ConfluenceError> {
-    const error = await call.then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
-    expect(error).toBeInstanceOf(ConfluenceError);
-    const failure = error as ConfluenceError;
     // The server echoes the token back in every error reply below; none of it may reach our error or logs.
-    expect(failure.message).not.toContain(TOKEN);
-    expect(inspect(failure, { depth: 10 })).not.toContain(TOKEN);
-    expect(JSON.stringify(failure)).not.toContain(TOKEN);
+    const failure = await failureWithout(call, TOKEN);
     expect(logLines.join('\n')).not.toContain(TOKEN);
     return failure;
   }

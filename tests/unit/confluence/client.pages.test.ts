@@ -1,10 +1,10 @@
 import axios from 'axios';
 import { ConfluenceClient } from '../../../services/confluence/client.js';
 import { NO_RETRIES } from '../../../services/confluence/retryPolicy.js';
-import { ConfluenceError } from '../../../services/confluence/errors.js';
 import type { ConfluenceTarget } from '../../../services/confluence/types.js';
 import { createLogger } from '../../../services/logging/logger.js';
 import { startFakeConfluenceServer, type FakeConfluenceServer } from '../../helpers/fakeConfluenceServer.js';
+import { failureOf } from '../../helpers/confluenceFailure.js';
 
 const TOKEN = 'at-secret-pages-0123456789';
 const CLOUD_ID = 'cloud-pages-1';
@@ -29,15 +29,6 @@ function pageBulk(id: string, title: string, webui: string | undefined = `/space
     body: {},
     _links: webui === undefined ? { editui: '/x', tinyui: '/x' } : { webui, editui: `/pages/resumedraft.action?draftId=${id}`, tinyui: '/x/AbCd' },
   };
-}
-
-async function failureOf(call: Promise<unknown>): Promise<ConfluenceError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ConfluenceError);
-  return error as ConfluenceError;
 }
 
 describe('ConfluenceClient.listPagesChunk', () => {

@@ -2,14 +2,13 @@
  * Which failure a refusal is: a token without the call's OAuth scope ('missing-scope', naming the scope: signing in
  * again with it is the fix) is not an expired token ('unauthorized': refreshing is), and a 409 is a conflict.
  */
-import { inspect } from 'node:util';
 import axios from 'axios';
 import { ConfluenceClient } from '../../../services/confluence/client.js';
-import { ConfluenceError } from '../../../services/confluence/errors.js';
 import { DEFAULT_RETRY_POLICY } from '../../../services/confluence/retryPolicy.js';
 import { SCOPES } from '../../../services/confluence/scopes.js';
 import type { ConfluenceApi, ConfluenceTarget, ContentDetail } from '../../../services/confluence/types.js';
 import { startFakeConfluenceServer, type FakeConfluenceServer, type FakeResponse } from '../../helpers/fakeConfluenceServer.js';
+import { failureOf as failureWithout } from '../../helpers/confluenceFailure.js';
 
 const TOKEN = 'at-secret-scopes-0123456789';
 const SCOPE_MISMATCH_BODY = { code: 401, message: 'Unauthorized; scope does not match' };
@@ -41,16 +40,8 @@ const CALLS: Array<[string, string, (api: ConfluenceApi, target: ConfluenceTarge
   ['userNames', SCOPES.readUser, (api, t) => api.userNames(t, ['557058:a'])],
 ];
 
-async function failureOf(call: Promise<unknown>): Promise<ConfluenceError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ConfluenceError);
-  const failure = error as ConfluenceError;
-  expect(inspect(failure, { depth: 10 })).not.toContain(TOKEN);
-  return failure;
-}
+/** Every failure here is also checked to carry nothing of the token. */
+const failureOf = (call: Promise<unknown>) => failureWithout(call, TOKEN);
 
 describe('ConfluenceClient scopes and conflicts', () => {
   let server: FakeConfluenceServer;
