@@ -12,9 +12,9 @@ export interface ScenarioFigures {
   scenario: Scenario;
   few: SideFigures;
   many: SideFigures;
-  /** many / few */
-  cpuRatio: number;
-  latencyRatio: number;
+  /** many / few; absent when `few` measured nothing (a batch shorter than one clock tick of CPU). */
+  cpuRatio?: number;
+  latencyRatio?: number;
   azuriteCpuRatio?: number;
 }
 
@@ -44,11 +44,9 @@ export class Batches {
         scenario,
         few: a,
         many: b,
-        cpuRatio: round2(b.cpuMsPerTurn / a.cpuMsPerTurn),
-        latencyRatio: round2(b.latencyMedianMs / a.latencyMedianMs),
-        ...(a.azuriteCpuMsPerTurn !== undefined && b.azuriteCpuMsPerTurn !== undefined
-          ? { azuriteCpuRatio: round2(b.azuriteCpuMsPerTurn / a.azuriteCpuMsPerTurn) }
-          : {}),
+        ...defined('cpuRatio', ratio(b.cpuMsPerTurn, a.cpuMsPerTurn)),
+        ...defined('latencyRatio', ratio(b.latencyMedianMs, a.latencyMedianMs)),
+        ...defined('azuriteCpuRatio', ratio(b.azuriteCpuMsPerTurn, a.azuriteCpuMsPerTurn)),
       };
     });
   }
@@ -58,12 +56,25 @@ export function printTable(figures: ScenarioFigures[], fewLabel: string, manyLab
   const row = (cells: string[]) => `${cells[0]!.padEnd(36)}${cells.slice(1).map((cell) => cell.padStart(14)).join('')}`;
   console.log(row(['scenario (median of rounds)', fewLabel, manyLabel, 'ratio']));
   for (const f of figures) {
-    console.log(row([`${f.scenario}: CPU ms per turn`, `${f.few.cpuMsPerTurn}`, `${f.many.cpuMsPerTurn}`, `${f.cpuRatio}×`]));
-    console.log(row([`${f.scenario}: latency median ms`, `${f.few.latencyMedianMs}`, `${f.many.latencyMedianMs}`, `${f.latencyRatio}×`]));
+    console.log(row([`${f.scenario}: CPU ms per turn`, `${f.few.cpuMsPerTurn}`, `${f.many.cpuMsPerTurn}`, times(f.cpuRatio)]));
+    console.log(row([`${f.scenario}: latency median ms`, `${f.few.latencyMedianMs}`, `${f.many.latencyMedianMs}`, times(f.latencyRatio)]));
     if (f.azuriteCpuRatio !== undefined) {
       console.log(row([`${f.scenario}: Azurite CPU ms per turn`, `${f.few.azuriteCpuMsPerTurn}`, `${f.many.azuriteCpuMsPerTurn}`, `${f.azuriteCpuRatio}×`]));
     }
   }
+}
+
+/** `a / b`, or undefined when `b` measured nothing: at 10 ms a CPU tick, a short batch can read 0, and x / 0 is no figure. */
+function ratio(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined || !(b > 0) ? undefined : round2(a / b);
+}
+
+function defined<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
+
+function times(value: number | undefined): string {
+  return value === undefined ? '– (too little CPU to measure)' : `${value}×`;
 }
 
 export function round2(value: number): number {
